@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ApiMetrics } from './metrics.js';
+
+/** Everything the HTTP app needs, built by server.ts (or by a test) and passed in. */
+export interface ApiDeps {
+  config: Config;
+  client: Client;
+  log: Logger;
+  metrics: ApiMetrics;
+}

@@ -1,0 +1,65 @@
+/**
+ * The API's small error vocabulary. Each carries an HTTP status and a stable code; the error
+ * handler turns them into `{ error: { code, message } }`. Anything else is a 500 whose
+ * message never reaches the client.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, code = 'bad_request') {
+    super(400, code, message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'missing or invalid credentials', code = 'unauthorized') {
+    super(401, code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string, code = 'not_found') {
+    super(404, code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict') {
+    super(409, code, message);
+  }
+}
+
+export class GoneError extends AppError {
+  constructor(message: string, code = 'gone') {
+    super(410, code, message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, 'payload_too_large', `body exceeds ${limitBytes} bytes`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message = 'body must be application/json') {
+    super(415, 'unsupported_media_type', message);
+  }
+}
+
+/** Temporal unreachable or too slow: the caller should retry; nothing was recorded. */
+export class UnavailableError extends AppError {
+  constructor(message = 'temporarily unavailable, retry later', retryAfterSeconds = 5) {
+    super(503, 'unavailable', message, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

@@ -1,0 +1,31 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of the API process, served on GET /metrics. */
+export function createApiMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    webhooks: new Counter({
+      name: 'floodgate_webhooks_total',
+      help: 'Webhook deliveries by source and outcome (accepted, duplicate, late, rejected_*, unavailable)',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookAckSeconds: new Histogram({
+      name: 'floodgate_webhook_ack_seconds',
+      help: 'Time from request to answer for webhook deliveries',
+      labelNames: ['source'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: 'floodgate_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

@@ -1,0 +1,203 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one typed configuration. Every environment variable Floodgate reads is parsed here,
+ * at start-up, and a bad value stops the process with a message naming the variable.
+ * Nothing else reads process.env. The README's configuration table mirrors this file.
+ */
+
+/** Development defaults: `npm start` prints them; NODE_ENV=production refuses to use them. */
+export const DEV_DEFAULTS = {
+  replicateSecret: 'whsec_Zmxvb2RnYXRlLWRldi1yZXBsaWNhdGUtc2VjcmV0',
+  genericSecret: 'floodgate-dev-generic-secret',
+  apiKey: 'fg_dev_key',
+  passwordResetIdKey: 'floodgate-dev-reset-id-key',
+} as const;
+
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1, 'needs at least one comma-separated value'));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Durations like 500ms, 30s, 10m, 2h; plain numbers are milliseconds. */
+const duration = z.string().transform((s, ctx) => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a duration (use e.g. 500ms, 30s, 10m, 2h)` });
+    return z.NEVER;
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
+  return Math.round(Number(m[1]) * unit);
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // HTTP API
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  API_KEYS: list.default([DEV_DEFAULTS.apiKey]),
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
+  WEBHOOK_TOLERANCE: duration.default(5 * 60_000),
+  WEBHOOK_ACK_DEADLINE: duration.default(5_000),
+  REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
+  GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
+  /** Where the provider should send webhooks for jobs Floodgate submits. */
+  PUBLIC_BASE_URL: z.url().optional(),
+
+  // Temporal
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  // Storage
+  DATA_DIR: z.string().default('.data'),
+
+  // Lanes and capacity
+  LANE_MODE: z.enum(['dedicated', 'shared']).default('dedicated'),
+  URGENT_ACTIVITY_SLOTS: positiveInt.default(20),
+  URGENT_WORKFLOW_SLOTS: positiveInt.default(20),
+  VIDEO_ACTIVITY_SLOTS: positiveInt.default(20),
+  VIDEO_WORKFLOW_SLOTS: positiveInt.default(40),
+  /** Server-enforced cap on provider/download activities per second across the whole video queue. */
+  VIDEO_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(200),
+  /** tenant=weight pairs for Fairness on the video lane, e.g. "acme=3,bulkco=1". */
+  TENANT_FAIRNESS_WEIGHTS: z.string().default(''),
+
+  // ML provider (Replicate-style API)
+  PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010'),
+  PROVIDER_API_TOKEN: z.string().default('r8_dev_token'),
+  PROVIDER_MODEL_VERSION: z.string().default('floodgate/dev-video-model'),
+  RECONCILE_AFTER: duration.default(10 * 60_000),
+  DOWNLOAD_ALLOWED_HOSTS: list.default(['127.0.0.1', 'localhost']),
+  DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
+
+  // Mail
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().default('Floodgate <no-reply@floodgate.local>'),
+  PASSWORD_RESET_URL_BASE: z.url().default('http://localhost:3000/reset'),
+  PASSWORD_RESET_TTL: duration.default(30 * 60_000),
+  PASSWORD_RESET_COOLDOWN: duration.default(60_000),
+  PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey),
+
+  // Local stack (npm start)
+  PROVIDER_SIM_PORT: port.default(4010),
+  SMTP_SINK_PORT: port.default(2525),
+  STACK_RESTART_CHILDREN: bool.default(true),
+});
+
+export type Env = z.input<typeof schema>;
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const usingDevSecrets =
+    e.REPLICATE_WEBHOOK_SECRETS.includes(DEV_DEFAULTS.replicateSecret) ||
+    e.GENERIC_WEBHOOK_SECRETS.includes(DEV_DEFAULTS.genericSecret) ||
+    e.API_KEYS.includes(DEV_DEFAULTS.apiKey) ||
+    e.PASSWORD_RESET_ID_KEY === DEV_DEFAULTS.passwordResetIdKey;
+  if (e.NODE_ENV === 'production' && usingDevSecrets) {
+    throw new ConfigError(
+      'invalid configuration: NODE_ENV=production but a development default secret is in use; set ' +
+        'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS and PASSWORD_RESET_ID_KEY',
+    );
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    usingDevSecrets,
+    api: {
+      port: e.PORT,
+      host: e.HOST,
+      apiKeys: e.API_KEYS,
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`,
+    },
+    webhooks: {
+      bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+      toleranceMs: e.WEBHOOK_TOLERANCE,
+      ackDeadlineMs: e.WEBHOOK_ACK_DEADLINE,
+      replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
+      genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
+    },
+    temporal: {
+      /** Undefined means: the local stack starts and owns a dev server. */
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      devServerPort: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    dataDir,
+    storageDir: resolve(dataDir, 'videos'),
+    lanes: {
+      mode: e.LANE_MODE,
+      urgent: { activitySlots: e.URGENT_ACTIVITY_SLOTS, workflowSlots: e.URGENT_WORKFLOW_SLOTS },
+      video: {
+        activitySlots: e.VIDEO_ACTIVITY_SLOTS,
+        workflowSlots: e.VIDEO_WORKFLOW_SLOTS,
+        queueActivitiesPerSecond: e.VIDEO_QUEUE_ACTIVITIES_PER_SECOND,
+      },
+      tenantFairnessWeights: parseWeights(e.TENANT_FAIRNESS_WEIGHTS),
+    },
+    provider: {
+      baseUrl: e.PROVIDER_BASE_URL,
+      apiToken: e.PROVIDER_API_TOKEN,
+      modelVersion: e.PROVIDER_MODEL_VERSION,
+      reconcileAfterMs: e.RECONCILE_AFTER,
+      downloadAllowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
+      downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+    },
+    passwordReset: {
+      urlBase: e.PASSWORD_RESET_URL_BASE,
+      ttlMs: e.PASSWORD_RESET_TTL,
+      cooldownMs: e.PASSWORD_RESET_COOLDOWN,
+      idKey: e.PASSWORD_RESET_ID_KEY,
+    },
+    stack: {
+      providerSimPort: e.PROVIDER_SIM_PORT,
+      smtpSinkPort: e.SMTP_SINK_PORT,
+      restartChildren: e.STACK_RESTART_CHILDREN,
+    },
+  };
+}
+
+function parseWeights(spec: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const pair of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [tenant, weight] = pair.split('=');
+    const w = Number(weight);
+    if (!tenant || !Number.isFinite(w) || w <= 0) {
+      throw new ConfigError(
+        `invalid configuration:\n  TENANT_FAIRNESS_WEIGHTS: "${pair}" is not tenant=weight`,
+      );
+    }
+    weights[tenant] = w;
+  }
+  return weights;
+}

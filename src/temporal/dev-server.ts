@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
+import { temporalBinaries } from './binaries.js';
+
+export interface DevServerOptions {
+  port: number;
+  /** Web UI port; omit for a headless server (tests). */
+  uiPort?: number;
+  /** SQLite file for persistence across restarts; omit for in-memory (tests). */
+  dbFile?: string;
+  namespace?: string;
+  /** Where the server's own log lines go; defaults to this process's stderr. */
+  onLog?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Dynamic config every Floodgate dev server runs with:
+ * - Fairness on (Priority is on by default from server 1.31; the matcher flag keeps older
+ *   servers correct too);
+ * - one task-queue partition, so Priority and Fairness order a queue exactly, as the lane
+ *   tests expect (a production cluster keeps its partitions; ordering is then per partition);
+ * - no phoning home from an offline machine.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+  'frontend.enableServerVersionCheck': false,
+  // Describe-task-queue backlog stats refresh quickly enough for the autoscaler and tests.
+  'matching.backlogNegligibleAge': '1s',
+};
+
+export function devServerArgs(opts: DevServerOptions): string[] {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace ?? 'default',
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'warn',
+  ];
+  if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+  else args.push('--headless');
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  for (const { name, type } of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
+  return args;
+}
+
+/** Starts `temporal server start-dev` and resolves once its frontend answers gRPC. */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  if (opts.dbFile) mkdirSync(dirname(opts.dbFile), { recursive: true });
+  const { cli } = temporalBinaries();
+  const child = spawn(cli, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = opts.onLog ?? ((line: string) => process.stderr.write(`[temporal] ${line}\n`));
+  let exited: string | undefined;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = `exited with ${signal ?? code}`;
+      resolve();
+    }),
+  );
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(line);
+    });
+  }
+
+  const address = `127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
+
+  for (;;) {
+    if (exited)
+      throw new Error(`Temporal dev server ${exited} before it was ready (port ${opts.port} in use?)`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        await connection.workflowService.describeNamespace({ namespace: opts.namespace ?? 'default' });
+      } finally {
+        await connection.close();
+      }
+      return { address, process: child, stop };
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`Temporal dev server not ready on ${address} after start-up timeout: ${String(err)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { TASK_QUEUES, type Lane } from '../shared/task-queues.js';
+import { createDataConverter } from '../temporal/data-converter.js';
+import { workflowSource } from './workflow-source.js';
+import { buildUrgentActivities } from './urgent-activities.js';
+import { buildVideoActivities } from './video-activities.js';
+
+export interface LaneWorkerOptions {
+  config: Config;
+  log: Logger;
+  connection: NativeConnection;
+  /** `urgent` or `video`; `shared` runs everything on one queue (comparison mode only). */
+  lane: Lane | 'shared';
+  /** Overrides for tests and benchmarks (e.g. a different task queue or slot count). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+/**
+ * Creates the worker for one lane. Each lane has its own slots and pollers, so the urgent
+ * lane's capacity is never used by video work; the video lane's provider and download calls
+ * are rate-limited for the whole task queue by the server.
+ */
+export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker> {
+  const { config, lane } = opts;
+  const common = {
+    connection: opts.connection,
+    namespace: config.temporal.namespace,
+    dataConverter: createDataConverter(config),
+    ...workflowSource(),
+  };
+  const urgent = config.lanes.urgent;
+  const video = config.lanes.video;
+  let laneOptions: WorkerOptions;
+  if (lane === 'urgent') {
+    laneOptions = {
+      ...common,
+      taskQueue: TASK_QUEUES.urgent,
+      activities: buildUrgentActivities(config, opts.log),
+      maxConcurrentActivityTaskExecutions: urgent.activitySlots,
+      maxConcurrentWorkflowTaskExecutions: urgent.workflowSlots,
+    };
+  } else if (lane === 'video') {
+    laneOptions = {
+      ...common,
+      taskQueue: TASK_QUEUES.video,
+      activities: buildVideoActivities(config, opts.log),
+      maxConcurrentActivityTaskExecutions: video.activitySlots,
+      maxConcurrentWorkflowTaskExecutions: video.workflowSlots,
+      maxTaskQueueActivitiesPerSecond: video.queueActivitiesPerSecond,
+    };
+  } else {
+    // One pool for all kinds of work, sized as both lanes together: the design being compared against.
+    laneOptions = {
+      ...common,
+      taskQueue: TASK_QUEUES.shared,
+      activities: { ...buildVideoActivities(config, opts.log), ...buildUrgentActivities(config, opts.log) },
+      maxConcurrentActivityTaskExecutions: urgent.activitySlots + video.activitySlots,
+      maxConcurrentWorkflowTaskExecutions: urgent.workflowSlots + video.workflowSlots,
+    };
+  }
+  return Worker.create({ ...laneOptions, ...opts.overrides });
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry: every workflow type a worker can run, as named exports.
+export {};
