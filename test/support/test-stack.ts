@@ -1,0 +1,192 @@
+import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { createApp } from '../../src/api/app.js';
+import { createApiMetrics } from '../../src/api/metrics.js';
+import { loadConfig, type Config, type Env } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { connectClient } from '../../src/temporal/client.js';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { createLaneWorker } from '../../src/workers/lane-worker.js';
+import { startSimulatedProvider, type SimulatedProvider } from '../../dev/provider/simulated-provider.js';
+import { startSmtpSink, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import { freePort } from './free-port.js';
+import { projectWorkflowBundle } from './workflow-bundle.js';
+
+export type LaneName = 'urgent' | 'video' | 'shared';
+
+export interface TestStackOptions {
+  /** Environment overrides, as a user would set them. */
+  env?: Partial<Record<keyof Env, string>>;
+  /** Which lane workers to run in-process (default: urgent and video). */
+  lanes?: LaneName[];
+  /** Worker option overrides per lane (slots, task queue…). */
+  workerOverrides?: Partial<Record<LaneName, Partial<WorkerOptions>>>;
+  /** Start the simulated ML provider (default true). */
+  provider?: boolean;
+}
+
+export interface TestStack {
+  config: Config;
+  client: Client;
+  devServer: DevServer;
+  apiUrl: string;
+  apiKey: string;
+  providerUrl: string;
+  provider?: SimulatedProvider;
+  smtp: SmtpSink;
+  dataDir: string;
+  workers: Map<LaneName, Worker>;
+  /** Starts (or restarts) one lane's worker in-process. */
+  startWorker(lane: LaneName, overrides?: Partial<WorkerOptions>): Promise<Worker>;
+  /** Shuts one lane's worker down and waits until it has stopped. */
+  stopWorker(lane: LaneName): Promise<void>;
+  /** `fetch` against the API with the test API key. */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real stack for integration tests, on free ports: a Temporal dev server (a real child
+ * process), the SMTP sink over real TCP, the simulated provider over real HTTP, the Koa API
+ * listening on a real socket, and one worker per lane. Call `stop()` in `after` — it also runs
+ * when start-up fails halfway.
+ */
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        console.error('test stack cleanup failed:', err);
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-test-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+
+    const [temporalPort, apiPort, smtpPort, providerPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const devServer = await startDevServer({ port: temporalPort, onLog: () => undefined });
+    cleanups.push(() => devServer.stop());
+
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: String(apiPort),
+      TEMPORAL_ADDRESS: devServer.address,
+      DATA_DIR: dataDir,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_SINK_PORT: String(smtpPort),
+      PROVIDER_BASE_URL: `http://127.0.0.1:${providerPort}`,
+      PROVIDER_SIM_PORT: String(providerPort),
+      ...opts.env,
+    });
+    const log = createLogger('test', config.logLevel);
+
+    const smtp = await startSmtpSink({ port: smtpPort, dir: join(dataDir, 'mail') });
+    cleanups.push(() => smtp.stop());
+
+    let provider: SimulatedProvider | undefined;
+    if (opts.provider !== false) {
+      provider = await startSimulatedProvider({
+        port: providerPort,
+        apiToken: config.provider.apiToken,
+        webhookSecret: config.webhooks.replicateSecrets[0]!,
+      });
+      const started = provider;
+      cleanups.push(() => started.stop());
+    }
+
+    const client = await connectClient(config);
+    cleanups.push(() => client.connection.close());
+
+    const app = createApp({ config, client, log, metrics: createApiMetrics() });
+    const server: Server = app.listen(apiPort, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    const connection = await NativeConnection.connect({ address: devServer.address });
+    const workers = new Map<LaneName, Worker>();
+    const running = new Map<LaneName, Promise<void>>();
+    const workflowBundle = await projectWorkflowBundle();
+
+    async function startWorker(lane: LaneName, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
+      const worker = await createLaneWorker({
+        config,
+        log,
+        connection,
+        lane,
+        overrides: { workflowBundle, ...opts.workerOverrides?.[lane], ...overrides },
+      });
+      workers.set(lane, worker);
+      running.set(
+        lane,
+        worker.run().catch((err: unknown) => console.error(`worker ${lane} failed:`, err)),
+      );
+      return worker;
+    }
+    async function stopWorker(lane: LaneName): Promise<void> {
+      const worker = workers.get(lane);
+      if (!worker) return;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.get(lane);
+      workers.delete(lane);
+      running.delete(lane);
+    }
+    cleanups.push(async () => {
+      await Promise.all([...workers.keys()].map((lane) => stopWorker(lane)));
+      await connection.close();
+    });
+    for (const lane of opts.lanes ?? ['urgent', 'video']) await startWorker(lane);
+
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const apiKey = config.api.apiKeys[0]!;
+    const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${apiKey}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${apiUrl}${path}`, { ...init, headers, body });
+    };
+
+    return {
+      config,
+      client,
+      devServer,
+      apiUrl,
+      apiKey,
+      providerUrl: `http://127.0.0.1:${providerPort}`,
+      provider,
+      smtp,
+      dataDir,
+      workers,
+      startWorker,
+      stopWorker,
+      api,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
