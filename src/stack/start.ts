@@ -34,7 +34,8 @@ function services(config: Config, env: Record<string, string>): ServiceSpec[] {
 function childEnv(config: Config, temporalAddress: string): Record<string, string> {
   const env: Record<string, string> = { TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
   if (!process.env.SMTP_URL) env.SMTP_URL = `smtp://127.0.0.1:${config.stack.smtpSinkPort}`;
-  if (!process.env.PROVIDER_BASE_URL) env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;
+  if (!process.env.PROVIDER_BASE_URL)
+    env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;
   return env;
 }
 
@@ -42,7 +43,9 @@ async function waitForApi(config: Config, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${config.api.port}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      const res = await fetch(`http://127.0.0.1:${config.api.port}/readyz`, {
+        signal: AbortSignal.timeout(1_000),
+      });
       if (res.ok) return true;
     } catch {
       // not listening yet
@@ -57,7 +60,9 @@ function banner(config: Config, temporalAddress: string, ownServer: boolean): vo
   out('');
   out('Floodgate is up');
   out(`  API            http://127.0.0.1:${config.api.port}`);
-  out(`  Temporal       ${temporalAddress}${ownServer ? `  (dev server, state in ${rel}/temporal.sqlite)` : ''}`);
+  out(
+    `  Temporal       ${temporalAddress}${ownServer ? `  (dev server, state in ${rel}/temporal.sqlite)` : ''}`,
+  );
   if (ownServer) out(`  Web UI         http://127.0.0.1:${config.temporal.uiPort}`);
   out(`  Provider sim   http://127.0.0.1:${config.stack.providerSimPort}`);
   out(`  SMTP sink      127.0.0.1:${config.stack.smtpSinkPort}  (mail kept in ${rel}/mail/*.eml)`);
@@ -113,12 +118,16 @@ async function main(): Promise<void> {
     });
     devServer.process.once('exit', (code, signal) => {
       if (shuttingDown) return;
-      out(`${tag('temporal')}!!! dev server exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+      out(
+        `${tag('temporal')}!!! dev server exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`,
+      );
       void shutdown(1);
     });
     temporalAddress = devServer.address;
   } else {
-    out(`${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS); no dev server started`);
+    out(
+      `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS); no dev server started`,
+    );
   }
 
   const env = childEnv(config, temporalAddress);
@@ -129,7 +138,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message =
+    err instanceof ConfigError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
   process.stderr.write(`floodgate: ${message}\n`);
   process.exit(1);
 });
