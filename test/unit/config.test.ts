@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { ConfigError, DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+
+describe('config', () => {
+  it('has working development defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.api.port, 3000);
+    assert.equal(config.temporal.address, undefined);
+    assert.equal(config.temporal.uiPort, 8233);
+    assert.deepEqual(config.api.apiKeys, [DEV_DEFAULTS.apiKey]);
+    assert.equal(config.passwordReset.ttlMs, 30 * 60_000);
+    assert.equal(config.provider.reconcileAfterMs, 10 * 60_000);
+    assert.ok(config.usingDevSecrets);
+  });
+
+  it('reads the names the architecture promises', () => {
+    const config = loadConfig({
+      PORT: '3100',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      DATA_DIR: '/var/lib/floodgate',
+      REPLICATE_WEBHOOK_SECRETS: 'whsec_a, whsec_b',
+      GENERIC_WEBHOOK_SECRETS: 'g1',
+      API_KEYS: 'k1,k2,',
+    });
+    assert.equal(config.api.port, 3100);
+    assert.equal(config.temporal.address, 'temporal.internal:7233');
+    assert.equal(config.dataDir, '/var/lib/floodgate');
+    assert.deepEqual(config.webhooks.replicateSecrets, ['whsec_a', 'whsec_b']);
+    assert.deepEqual(config.webhooks.genericSecrets, ['g1']);
+    assert.deepEqual(config.api.apiKeys, ['k1', 'k2']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig({ TEMPORAL_ADDRESS: '' }).temporal.address, undefined);
+  });
+
+  it('parses durations with units', () => {
+    const config = loadConfig({
+      PASSWORD_RESET_TTL: '2h',
+      RECONCILE_AFTER: '45s',
+      WEBHOOK_ACK_DEADLINE: '750ms',
+    });
+    assert.equal(config.passwordReset.ttlMs, 7_200_000);
+    assert.equal(config.provider.reconcileAfterMs, 45_000);
+    assert.equal(config.webhooks.ackDeadlineMs, 750);
+  });
+
+  it('names the variable when a value is bad', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (err: Error) => err instanceof ConfigError && /PORT/.test(err.message),
+    );
+    assert.throws(() => loadConfig({ RECONCILE_AFTER: 'soon' }), /RECONCILE_AFTER.*not a duration/s);
+    assert.throws(() => loadConfig({ API_KEYS: ' , ' }), /API_KEYS/);
+    assert.throws(() => loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=heavy' }), /TENANT_FAIRNESS_WEIGHTS/);
+  });
+
+  it('refuses development secrets in production', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /development default secret/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
+      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
+      API_KEYS: 'prod-key',
+      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
+    });
+    assert.equal(config.usingDevSecrets, false);
+  });
+
+  it('parses tenant fairness weights', () => {
+    assert.deepEqual(
+      loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=3, bulkco=0.5' }).lanes.tenantFairnessWeights,
+      {
+        acme: 3,
+        bulkco: 0.5,
+      },
+    );
+  });
+});
