@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
 /**
  * The one typed configuration. Every environment variable Floodgate reads is parsed here,
@@ -13,6 +14,8 @@ export const DEV_DEFAULTS = {
   genericSecret: 'floodgate-dev-generic-secret',
   apiKey: 'fg_dev_key',
   passwordResetIdKey: 'floodgate-dev-reset-id-key',
+  /** id:base64 of 32 bytes. */
+  payloadKey: 'dev1:Zmxvb2RnYXRlLWRldi1wYXlsb2FkLWtleS0zMmJ5dGU=',
 } as const;
 
 const list = z
@@ -61,6 +64,11 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+
+  /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
+  PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
+  /** Browser origins of Temporal Web UIs allowed to call the codec endpoint. */
+  CODEC_CORS_ORIGINS: list.optional(),
 
   // Storage
   DATA_DIR: z.string().default('.data'),
@@ -116,14 +124,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.REPLICATE_WEBHOOK_SECRETS.includes(DEV_DEFAULTS.replicateSecret) ||
     e.GENERIC_WEBHOOK_SECRETS.includes(DEV_DEFAULTS.genericSecret) ||
     e.API_KEYS.includes(DEV_DEFAULTS.apiKey) ||
-    e.PASSWORD_RESET_ID_KEY === DEV_DEFAULTS.passwordResetIdKey;
+    e.PASSWORD_RESET_ID_KEY === DEV_DEFAULTS.passwordResetIdKey ||
+    e.PAYLOAD_ENCRYPTION_KEYS === DEV_DEFAULTS.payloadKey;
   if (e.NODE_ENV === 'production' && usingDevSecrets) {
     throw new ConfigError(
       'invalid configuration: NODE_ENV=production but a development default secret is in use; set ' +
-        'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS and PASSWORD_RESET_ID_KEY',
+        'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS, PASSWORD_RESET_ID_KEY and PAYLOAD_ENCRYPTION_KEYS',
     );
   }
   const dataDir = resolve(e.DATA_DIR);
+  let encryptionKeys: EncryptionKey[] = [];
+  if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
+    try {
+      encryptionKeys = parseEncryptionKeys(list.parse(e.PAYLOAD_ENCRYPTION_KEYS));
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  PAYLOAD_ENCRYPTION_KEYS: ${(err as Error).message}`);
+    }
+  }
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -147,6 +164,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+    },
+    payloadEncryption: {
+      keys: encryptionKeys,
+      codecCorsOrigins: e.CODEC_CORS_ORIGINS ?? [
+        `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
+        `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      ],
     },
     dataDir,
     storageDir: resolve(dataDir, 'videos'),

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { ApiDeps } from './deps.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/request-metrics.js';
+import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { passwordResetRoutes } from './routes/password-resets.js';
 import { videoRoutes } from './routes/videos.js';

@@ -112,6 +112,9 @@ async function main(): Promise<void> {
       uiPort: config.temporal.uiPort,
       dbFile: join(config.dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
+      uiCodecEndpoint: config.payloadEncryption.keys.length
+        ? `http://127.0.0.1:${config.api.port}/codec`
+        : undefined,
       onLog: (line) => {
         if (!shuttingDown) out(`${tag('temporal')}${line}`);
       },

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** SQLite file for persistence across restarts; omit for in-memory (tests). */
   dbFile?: string;
   namespace?: string;
+  /** Remote codec the Web UI calls to show decrypted payloads (Floodgate's API /codec). */
+  uiCodecEndpoint?: string;
   /** Where the server's own log lines go; defaults to this process's stderr. */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
@@ -58,6 +60,8 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   ];
   if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
   else args.push('--headless');
+  if (opts.uiPort !== undefined && opts.uiCodecEndpoint)
+    args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   for (const { name, type } of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {

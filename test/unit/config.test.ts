@@ -63,6 +63,7 @@ describe('config', () => {
       GENERIC_WEBHOOK_SECRETS: 'prod-generic',
       API_KEYS: 'prod-key',
       PASSWORD_RESET_ID_KEY: 'a-long-production-key',
+      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
     });
     assert.equal(config.usingDevSecrets, false);
   });
