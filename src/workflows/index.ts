@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type a worker can run, as named exports.
 export {};
+export { passwordReset } from './password-reset.js';

@@ -1,6 +1,147 @@
+import { createHash } from 'node:crypto';
 import Router from '@koa/router';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  redeemUpdate,
+  REDEEM_FAILURE,
+  requestResetSignal,
+  type PasswordResetResult,
+} from '../../shared/password-reset.js';
+import { PRIORITY, taskQueueFor } from '../../shared/task-queues.js';
+import type { passwordReset } from '../../workflows/password-reset.js';
 import type { ApiDeps } from '../deps.js';
+import { BadRequestError, GoneError, UnavailableError } from '../errors.js';
+import { requireApiKey } from '../middleware/api-key.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { passwordResetWorkflowId } from '../password-reset-id.js';
 
-export function passwordResetRoutes(_deps: ApiDeps): Router {
-  return new Router();
+const userId = z.string().trim().min(1).max(200);
+const requestBody = z.object({ userId, email: z.email().max(320) });
+const redeemBody = z.object({ userId, token: z.string().min(1).max(512) });
+
+/** `POST /password-resets` (answers before any mail is sent) and `POST /password-resets/redeem`. */
+export function passwordResetRoutes(deps: ApiDeps): Router {
+  const { config, client, log } = deps;
+  const router = new Router({ prefix: '/password-resets' });
+  router.use(requireApiKey({ keys: config.api.apiKeys }), jsonBody({ limitBytes: 16 * 1024 }));
+  const deadline = () => Date.now() + config.webhooks.ackDeadlineMs;
+
+  router.post('/', async (ctx) => {
+    const body = parse(requestBody, ctx.request.body);
+    const workflowId = passwordResetWorkflowId(body.userId, config.passwordReset.idKey);
+    await temporalCall(() =>
+      client.withDeadline(deadline(), () =>
+        client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
+          'passwordReset',
+          {
+            workflowId,
+            taskQueue: taskQueueFor('urgent', config.lanes.mode),
+            args: [{ ttlMs: config.passwordReset.ttlMs, cooldownMs: config.passwordReset.cooldownMs }],
+            signal: requestResetSignal,
+            signalArgs: [{ userId: body.userId, email: body.email }],
+            priority: { priorityKey: PRIORITY.passwordReset },
+          },
+        ),
+      ),
+    );
+    log.info({ workflowId }, 'password reset requested');
+    ctx.status = 202;
+    ctx.body = { status: 'accepted' };
+  });
+
+  router.post('/redeem', async (ctx) => {
+    const body = parse(redeemBody, ctx.request.body);
+    const workflowId = passwordResetWorkflowId(body.userId, config.passwordReset.idKey);
+    const tokenHash = createHash('sha256').update(body.token, 'utf8').digest('hex');
+    const handle = client.workflow.getHandle<typeof passwordReset>(workflowId);
+    try {
+      await client.withDeadline(deadline(), () =>
+        handle.executeUpdate(redeemUpdate, { args: [{ tokenHash }] }),
+      );
+    } catch (err) {
+      throw await redeemError(err, handle, tokenHash, client);
+    }
+    log.info({ workflowId }, 'password reset token redeemed');
+    ctx.body = { status: 'valid' };
+  });
+
+  return router;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'body';
+  throw new BadRequestError(`${field}: ${issue?.message ?? 'invalid'}`, 'invalid_field');
+}
+
+/** Maps the update's outcome to the answer: 400 wrong token, 410 used or expired. */
+async function redeemError(
+  err: unknown,
+  handle: WorkflowHandle<typeof passwordReset>,
+  tokenHash: string,
+  client: Client,
+): Promise<Error> {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === REDEEM_FAILURE.invalid) return invalidToken();
+    if (err.cause.type === REDEEM_FAILURE.used || err.cause.type === REDEEM_FAILURE.expired) {
+      return new GoneError('token expired or already used', 'token_gone');
+    }
+  }
+  if (isClosedOrMissing(err)) {
+    // The run has ended (token used or expired) or never existed: its result tells which.
+    const result = await temporalCall(() => closedRunResult(handle, client));
+    if (result?.tokenHash === tokenHash) return new GoneError('token expired or already used', 'token_gone');
+    return invalidToken();
+  }
+  return unavailableOr(err);
+}
+
+async function closedRunResult(
+  handle: WorkflowHandle<typeof passwordReset>,
+  client: Client,
+): Promise<PasswordResetResult | undefined> {
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return undefined;
+    return await client.withDeadline(Date.now() + 5_000, () => handle.result());
+  } catch (err) {
+    // Never started, or ended without a token (mail permanently rejected): nothing to redeem.
+    if (err instanceof WorkflowNotFoundError || err instanceof WorkflowFailedError) return undefined;
+    throw err;
+  }
+}
+
+function isClosedOrMissing(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  // Updates to a closed run fail with NOT_FOUND ("workflow execution already completed").
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && grpc.code === 5;
+}
+
+const invalidToken = () => new BadRequestError('token: invalid', 'invalid_token');
+
+async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw unavailableOr(err);
+  }
+}
+
+/** Temporal unreachable or too slow → 503 with Retry-After; anything else stays a 500. */
+function unavailableOr(err: unknown): Error {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4)) return new UnavailableError();
+  return err instanceof Error ? err : new Error(String(err));
 }

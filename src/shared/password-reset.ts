@@ -1,0 +1,58 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** What a PasswordReset run is started with; repeat requests arrive as signals. */
+export interface PasswordResetInput {
+  /** How long a mailed token stays valid. */
+  ttlMs: number;
+  /** A repeat request within this time after a mail sends nothing. */
+  cooldownMs: number;
+}
+
+export interface ResetRequest {
+  userId: string;
+  email: string;
+}
+
+export interface RedeemInput {
+  /** SHA-256 (hex) of the presented token: the raw token never reaches history. */
+  tokenHash: string;
+}
+
+export interface RedeemResult {
+  redeemed: true;
+}
+
+export type PasswordResetOutcome = 'redeemed' | 'expired' | 'never-requested';
+
+export interface PasswordResetResult {
+  outcome: PasswordResetOutcome;
+  /** Hash of the last token mailed, so a late redeem can still tell "used/expired" from "wrong". */
+  tokenHash?: string;
+}
+
+export interface PasswordResetStatus {
+  mailsSent: number;
+  requestsIgnored: number;
+  tokenIssued: boolean;
+  expiresAt?: number;
+  used: boolean;
+}
+
+/** Failure types the redeem update's validator raises; the API maps them to 400 / 410. */
+export const REDEEM_FAILURE = {
+  invalid: 'TokenInvalid',
+  used: 'TokenUsed',
+  expired: 'TokenExpired',
+} as const;
+
+export const requestResetSignal = defineSignal<[ResetRequest]>('requestReset');
+export const redeemUpdate = defineUpdate<RedeemResult, [RedeemInput]>('redeem');
+export const resetStatusQuery = defineQuery<PasswordResetStatus>('status');
+
+/** Compares two strings in time that depends only on their length (no early exit). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  return diff === 0;
+}

@@ -1,0 +1,101 @@
+import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { EmailActivities } from '../activities/email.js';
+import {
+  constantTimeEqual,
+  redeemUpdate,
+  REDEEM_FAILURE,
+  requestResetSignal,
+  resetStatusQuery,
+  type PasswordResetInput,
+  type PasswordResetResult,
+  type ResetRequest,
+} from '../shared/password-reset.js';
+import { PRIORITY } from '../shared/task-queues.js';
+
+const { sendPasswordResetEmail } = proxyActivities<EmailActivities>({
+  // Bounded per attempt; retried with backoff on network errors and SMTP 4xx for up to 10 minutes
+  // (an SMTP outage of that length still ends in a mail). SMTP 5xx is non-retryable (classified in the activity).
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '15s' },
+  priority: { priorityKey: PRIORITY.passwordReset },
+});
+
+/**
+ * One user's password reset: mails a token (the activity returns only its hash), then waits
+ * for a `redeem` update until the token expires on a durable timer. Started (or signalled)
+ * with signalWithStart, so every request — the first and each repeat — is a `requestReset`
+ * signal. A repeat inside the cool-down sends nothing; a later one mails a new token that
+ * replaces the old. The run ends when its token is used or expires; a later request starts
+ * a new run under the same id.
+ */
+export async function passwordReset(input: PasswordResetInput): Promise<PasswordResetResult> {
+  let pending: ResetRequest | undefined;
+  let tokenHash: string | undefined;
+  let expiresAt = 0;
+  let lastMailAt: number | undefined;
+  let used = false;
+  let mailsSent = 0;
+  let requestsIgnored = 0;
+
+  setHandler(requestResetSignal, (request) => {
+    const coolingDown = lastMailAt !== undefined && Date.now() - lastMailAt < input.cooldownMs;
+    if (coolingDown || pending) requestsIgnored++;
+    else pending = request;
+  });
+
+  setHandler(
+    redeemUpdate,
+    () => {
+      // Runs right after the validator, in the same activation: no other redeem can slip in between.
+      if (used) throw ApplicationFailure.create({ message: 'token already used', type: REDEEM_FAILURE.used });
+      used = true;
+      return { redeemed: true } as const;
+    },
+    {
+      validator: ({ tokenHash: presented }) => {
+        if (!tokenHash || typeof presented !== 'string' || !constantTimeEqual(presented, tokenHash)) {
+          throw ApplicationFailure.create({ message: 'token invalid', type: REDEEM_FAILURE.invalid });
+        }
+        if (used)
+          throw ApplicationFailure.create({ message: 'token already used', type: REDEEM_FAILURE.used });
+        if (Date.now() >= expiresAt) {
+          throw ApplicationFailure.create({ message: 'token expired', type: REDEEM_FAILURE.expired });
+        }
+      },
+    },
+  );
+
+  setHandler(resetStatusQuery, () => ({
+    mailsSent,
+    requestsIgnored,
+    tokenIssued: tokenHash !== undefined,
+    expiresAt: tokenHash ? expiresAt : undefined,
+    used,
+  }));
+
+  // signalWithStart delivers the first request with the start; a bare start waits one TTL for it.
+  if (!(await condition(() => pending !== undefined, input.ttlMs))) return { outcome: 'never-requested' };
+
+  for (;;) {
+    if (pending) {
+      const request = pending;
+      lastMailAt = Date.now();
+      const sent = await sendPasswordResetEmail({
+        userId: request.userId,
+        email: request.email,
+        ttlMs: input.ttlMs,
+      });
+      // The new token replaces the old one only now: until the new mail is out, the old link keeps working.
+      pending = undefined;
+      tokenHash = sent.tokenHash;
+      expiresAt = Date.now() + input.ttlMs;
+      used = false;
+      mailsSent++;
+    }
+    const remaining = expiresAt - Date.now();
+    if (remaining > 0) await condition(() => used || pending !== undefined, remaining);
+    if (pending) continue;
+    return { outcome: used ? 'redeemed' : 'expired', tokenHash };
+  }
+}
