@@ -1,0 +1,36 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import type { Lane } from '../shared/task-queues.js';
+import { temporalAddress } from '../temporal/client.js';
+import { createLaneWorker } from './lane-worker.js';
+
+/**
+ * A lane's worker process: connect, create, run until SIGINT/SIGTERM (the SDK drains
+ * in-flight tasks first), close. In LANE_MODE=shared it serves the one shared queue instead.
+ */
+export function runWorkerProcess(lane: Lane): void {
+  const main = async () => {
+    const config = loadConfig();
+    const log = createLogger(`worker-${lane}`, config.logLevel);
+    const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+    try {
+      const worker = await createLaneWorker({
+        config,
+        log,
+        connection,
+        lane: config.lanes.mode === 'shared' ? 'shared' : lane,
+      });
+      log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
+      await worker.run();
+    } finally {
+      await connection.close();
+    }
+  };
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `worker-${lane}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
