@@ -1,0 +1,76 @@
+import { loadConfig } from '../../src/config.js';
+import { connectClient, temporalAddress } from '../../src/temporal/client.js';
+import { ArgsError, parseStormArgs, USAGE } from './args.js';
+import { createProgressLine } from './progress-line.js';
+import { httpProvider } from './provider-control.js';
+import { runStorm } from './run-storm.js';
+import { formatSummary } from './summary.js';
+
+/** Webhooks each job produces with the default events filter: starting, processing, terminal. */
+const WEBHOOKS_PER_JOB = 3;
+
+/** `npm run storm`: drives the simulated provider against a running stack; exit 1 if anything was lost. */
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const args = parseStormArgs(process.argv.slice(2), {
+    webhooksPerSecond: 1500 / 60,
+    durationMs: 60_000,
+    mode: 'mixed',
+    apiUrl: `http://127.0.0.1:${config.api.port}`,
+    providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
+    apiKey: config.api.apiKeys[0]!,
+    temporalAddress: temporalAddress(config),
+    timeoutMs: 5 * 60_000,
+    burstMs: 1_000,
+    storageDir: config.storageDir,
+  });
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const jobsPerSecond = args.webhooksPerSecond / WEBHOOKS_PER_JOB;
+  const jobs = args.jobs ?? Math.max(1, Math.round((jobsPerSecond * args.durationMs) / 1000));
+  process.stderr.write(
+    `storm: ${jobs} jobs (${args.mode}) at ${(jobsPerSecond * 60).toFixed(0)} jobs/min ≈ ` +
+      `${(args.webhooksPerSecond * 60).toFixed(0)} webhooks/min; chaos ${JSON.stringify(args.chaos)}\n`,
+  );
+
+  const client = await connectClient(config, args.temporalAddress);
+  const progress = createProgressLine();
+  try {
+    const summary = await runStorm({
+      mode: args.mode,
+      jobs,
+      jobsPerSecond,
+      burstMs: args.burstMs,
+      chaos: args.chaos,
+      apiUrl: args.apiUrl,
+      apiKey: args.apiKey,
+      provider: httpProvider(args.providerUrl),
+      client,
+      timeoutMs: args.timeoutMs,
+      storageDir: args.storageDir,
+      onProgress: (line) => progress.update(line),
+    });
+    progress.done();
+    process.stdout.write(`\nstorm summary\n${formatSummary(summary)}\n`);
+    return summary.ok ? 0 : 1;
+  } finally {
+    progress.done();
+    await client.connection.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message =
+      err instanceof ArgsError
+        ? err.message
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : String(err);
+    process.stderr.write(`storm: ${message}\n`);
+    process.exit(2);
+  },
+);
