@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { Webhook } from 'standardwebhooks';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -140,6 +141,33 @@ describe('foundation: one slice through the real stack', function () {
     const decoded = (await res.json()) as { payloads: Array<{ data: string }> };
     const plain = decoded.payloads.map((p) => Buffer.from(p.data, 'base64').toString()).join('\n');
     assert.ok(plain.includes('codec@example.com'), 'the codec endpoint decrypts the reset input');
+  });
+
+  // Last: it stops the dev server under the running API.
+  it('with Temporal unreachable, a valid webhook gets 503 + Retry-After, never a 2xx, and readiness fails', async () => {
+    await stack.devServer.stop();
+    const body = JSON.stringify({ id: 'pred-down', status: 'processing', output: null, error: null });
+    const id = 'msg_down';
+    const now = new Date();
+    const signature = new Webhook(stack.config.webhooks.replicateSecrets[0]!).sign(id, now, body);
+    const started = Date.now();
+    const res = await fetch(`${stack.apiUrl}/webhooks/replicate?videoId=down-1`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body,
+    });
+    assert.equal(res.status, 503);
+    assert.ok(res.headers.get('retry-after'), 'Retry-After tells the sender when to come back');
+    assert.ok(
+      Date.now() - started < stack.config.webhooks.ackDeadlineMs + 2_000,
+      'answered within the ack deadline',
+    );
+    assert.equal((await fetch(`${stack.apiUrl}/readyz`)).status, 503);
   });
 });
 
