@@ -1,4 +1,10 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { EmailActivities } from '../activities/email.js';
 import {
   constantTimeEqual,
@@ -35,6 +41,7 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
   let expiresAt = 0;
   let lastMailAt: number | undefined;
   let used = false;
+  let sending = false;
   let mailsSent = 0;
   let requestsIgnored = 0;
 
@@ -44,24 +51,29 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
     else pending = request;
   });
 
+  // A redeem that arrives while a mail is being sent waits for it: the token in that mail may
+  // be the one presented, and the token it replaces is no longer valid.
+  const check = (presented: unknown) => {
+    if (!tokenHash || typeof presented !== 'string' || !constantTimeEqual(presented, tokenHash)) {
+      throw ApplicationFailure.create({ message: 'token invalid', type: REDEEM_FAILURE.invalid });
+    }
+    if (used) throw ApplicationFailure.create({ message: 'token already used', type: REDEEM_FAILURE.used });
+    if (Date.now() >= expiresAt) {
+      throw ApplicationFailure.create({ message: 'token expired', type: REDEEM_FAILURE.expired });
+    }
+  };
   setHandler(
     redeemUpdate,
-    () => {
-      // Runs right after the validator, in the same activation: no other redeem can slip in between.
-      if (used) throw ApplicationFailure.create({ message: 'token already used', type: REDEEM_FAILURE.used });
+    async ({ tokenHash: presented }) => {
+      await condition(() => !sending);
+      check(presented);
       used = true;
       return { redeemed: true } as const;
     },
     {
+      // Rejections here leave no trace in history; only redeems racing a mail reach the handler unchecked.
       validator: ({ tokenHash: presented }) => {
-        if (!tokenHash || typeof presented !== 'string' || !constantTimeEqual(presented, tokenHash)) {
-          throw ApplicationFailure.create({ message: 'token invalid', type: REDEEM_FAILURE.invalid });
-        }
-        if (used)
-          throw ApplicationFailure.create({ message: 'token already used', type: REDEEM_FAILURE.used });
-        if (Date.now() >= expiresAt) {
-          throw ApplicationFailure.create({ message: 'token expired', type: REDEEM_FAILURE.expired });
-        }
+        if (!sending) check(presented);
       },
     },
   );
@@ -79,14 +91,12 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
 
   for (;;) {
     if (pending) {
-      const request = pending;
+      const { userId, email } = pending;
       lastMailAt = Date.now();
-      const sent = await sendPasswordResetEmail({
-        userId: request.userId,
-        email: request.email,
-        ttlMs: input.ttlMs,
-      });
-      // The new token replaces the old one only now: until the new mail is out, the old link keeps working.
+      sending = true;
+      const sent = await sendPasswordResetEmail({ userId, email, ttlMs: input.ttlMs });
+      // The new token replaces the old one: redeems that waited on this mail now see the new hash.
+      sending = false;
       pending = undefined;
       tokenHash = sent.tokenHash;
       expiresAt = Date.now() + input.ttlMs;
@@ -96,6 +106,7 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
     const remaining = expiresAt - Date.now();
     if (remaining > 0) await condition(() => used || pending !== undefined, remaining);
     if (pending) continue;
+    await condition(allHandlersFinished);
     return { outcome: used ? 'redeemed' : 'expired', tokenHash };
   }
 }

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import { createEmailActivities } from '../../src/activities/email.js';
+import {
+  REDEEM_FAILURE,
+  redeemUpdate,
+  requestResetSignal,
+  resetStatusQuery,
+} from '../../src/shared/password-reset.js';
+import type { passwordReset } from '../../src/workflows/password-reset.js';
+import { freePort } from '../support/free-port.js';
+import { createTimeSkippingEnv } from '../support/time-skipping.js';
+
+const TTL = 30 * 60_000;
+const COOLDOWN = 60_000;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const tokenOf = (mail: ReceivedMail) =>
+  /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
+
+describe('PasswordReset workflow (time-skipping)', function () {
+  let env: TestWorkflowEnvironment;
+  let sink: SmtpSink;
+  let transport: Transporter;
+  let workflowBundle: WorkflowBundleWithSourceMap;
+
+  before(async function () {
+    this.timeout(120_000);
+    [env, sink, workflowBundle] = await Promise.all([
+      createTimeSkippingEnv(),
+      freePort().then((port) => startSmtpSink({ port })),
+      bundleWorkflowCode({
+        workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
+        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+      }),
+    ]);
+    transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
+  });
+  after(async () => {
+    transport?.close();
+    await sink?.stop();
+    await env?.teardown();
+  });
+
+  /** Runs `body` with a worker on a fresh queue and a reset requested for a fresh user. */
+  async function withReset(
+    body: (ctx: {
+      handle: WorkflowHandle<typeof passwordReset>;
+      email: string;
+      request: () => Promise<unknown>;
+      nextMail: () => Promise<ReceivedMail>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const taskQueue = `pwreset-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    const workflowId = `pwreset-test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: createEmailActivities({
+        transport,
+        from: 'Floodgate <no-reply@floodgate.local>',
+        resetUrlBase: 'http://localhost:3000/reset',
+      }),
+    });
+    let seen = 0;
+    const nextMail = async () => {
+      const index = seen++;
+      await sink.waitFor(() => sink.messages().filter((m) => m.to.includes(email)).length > index, 10_000);
+      return sink.messages().filter((m) => m.to.includes(email))[index]!;
+    };
+    const request = () =>
+      env.client.workflow.signalWithStart('passwordReset', {
+        workflowId,
+        taskQueue,
+        args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
+        signal: requestResetSignal,
+        signalArgs: [{ userId: 'user-1', email }],
+      });
+    await worker.runUntil(async () => {
+      await request();
+      await body({ handle: env.client.workflow.getHandle(workflowId), email, request, nextMail });
+    });
+  }
+
+  const redeem = (handle: WorkflowHandle<typeof passwordReset>, token: string) =>
+    handle.executeUpdate(redeemUpdate, { args: [{ tokenHash: sha256(token) }] });
+
+  async function rejectedWith(promise: Promise<unknown>, type: string): Promise<void> {
+    await assert.rejects(promise, (err: unknown) => {
+      assert.ok(err instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(err)}`);
+      assert.ok(err.cause instanceof ApplicationFailure);
+      assert.equal(err.cause.type, type);
+      return true;
+    });
+  }
+
+  it('mails a token whose hash redeems exactly once', async () => {
+    await withReset(async ({ handle, nextMail }) => {
+      const mail = await nextMail();
+      assert.match(mail.html ?? '', /href="http:\/\/localhost:3000\/reset\?token=/);
+      const token = tokenOf(mail);
+      assert.deepEqual(await redeem(handle, token), { redeemed: true });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'redeemed');
+      assert.equal(result.tokenHash, sha256(token));
+      // The run has ended: a second redeem reaches no running workflow.
+      await assert.rejects(redeem(handle, token));
+    });
+  });
+
+  it('rejects a wrong token and keeps the right one valid', async () => {
+    await withReset(async ({ handle, nextMail }) => {
+      const token = tokenOf(await nextMail());
+      await rejectedWith(redeem(handle, `${token}x`), REDEEM_FAILURE.invalid);
+      await rejectedWith(redeem(handle, 'not-a-token'), REDEEM_FAILURE.invalid);
+      assert.equal((await handle.query(resetStatusQuery)).used, false);
+      await redeem(handle, token);
+      assert.equal((await handle.result()).outcome, 'redeemed');
+    });
+  });
+
+  it('expires the token on a durable timer after the TTL', async () => {
+    await withReset(async ({ handle, nextMail }) => {
+      await nextMail();
+      await env.sleep(TTL - 60_000);
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+      await env.sleep(2 * 60_000);
+      const result = await handle.result();
+      assert.equal(result.outcome, 'expired');
+    });
+  });
+
+  it('sends no second mail inside the cool-down, then replaces the token after it', async () => {
+    await withReset(async ({ handle, request, nextMail, email }) => {
+      const first = tokenOf(await nextMail());
+      await request();
+      await env.sleep(COOLDOWN / 2);
+      const status = await handle.query(resetStatusQuery);
+      assert.equal(status.mailsSent, 1);
+      assert.equal(status.requestsIgnored, 1);
+      assert.equal(sink.messages().filter((m) => m.to.includes(email)).length, 1);
+
+      await env.sleep(COOLDOWN);
+      await request();
+      const second = tokenOf(await nextMail());
+      assert.notEqual(second, first);
+      await rejectedWith(redeem(handle, first), REDEEM_FAILURE.invalid);
+      await redeem(handle, second);
+      assert.equal((await handle.result()).outcome, 'redeemed');
+    });
+  });
+
+  it('never puts the raw token into workflow history', async () => {
+    await withReset(async ({ handle, nextMail }) => {
+      const token = tokenOf(await nextMail());
+      await redeem(handle, token);
+      await handle.result();
+      const history = JSON.stringify(await handle.fetchHistory());
+      const decoded = JSON.stringify(
+        await env.client.workflowService.getWorkflowExecutionHistory({
+          namespace: 'default',
+          execution: { workflowId: handle.workflowId },
+        }),
+      );
+      for (const text of [history, decoded, Buffer.from(history).toString('base64')]) {
+        assert.ok(!text.includes(token), 'raw token found in history');
+      }
+      // Payloads are base64 JSON inside the history: decode every payload and search there too.
+      const payloads = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) =>
+        Buffer.from(m[1]!, 'base64').toString('utf8'),
+      );
+      assert.ok(
+        payloads.some((p) => p.includes(sha256(token))),
+        'the hash, not the token, is what history keeps',
+      );
+      assert.ok(payloads.every((p) => !p.includes(token)));
+    });
+  });
+});
