@@ -80,11 +80,18 @@ export function parseStormArgs(
 ): StormArgs {
   const args: StormArgs = { ...defaults, chaos: {}, help: false };
   const booleans = new Set(['--reorder', '--help', '-h']);
+  const withValue = new Set(
+    ['rate', 'duration', 'jobs', 'mode', 'drop', 'duplicate', 'delay', 'error', 'fail', 'burst']
+      .concat(['api', 'provider', 'api-key', 'temporal', 'storage-dir', 'timeout'])
+      .map((f) => `--${f}`),
+  );
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
     const [name, inline] = flag.includes('=')
       ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)]
       : [flag];
+    if (!booleans.has(name!) && !withValue.has(name!))
+      throw new ArgsError(`unknown option ${name}\n\n${USAGE}`);
     let value = inline;
     if (!booleans.has(name!) && value === undefined) {
       value = argv[i + 1];
