@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startSmtpSink, type SmtpSink } from '../../../dev/smtp-sink/smtp-sink.js';
-import { createEmailActivities } from '../../../src/activities/email.js';
+import { createEmailActivities, type PasswordResetMailResult } from '../../../src/activities/email.js';
 import { createSmtpTransport } from '../../../src/activities/mail/smtp-transport.js';
 import { freePort } from '../../support/free-port.js';
 
@@ -42,7 +42,7 @@ describe('email activities', () => {
   const env = () => new MockActivityEnvironment({ attempt: 2 }, { logger: quiet });
 
   it('mails a reset link (text and HTML) and returns only the hash of its token', async () => {
-    const result = await env().run(activities().sendPasswordResetEmail, {
+    const result: PasswordResetMailResult = await env().run(activities().sendPasswordResetEmail, {
       userId: 'u1',
       email: 'alice@example.test',
       ttlMs: 30 * 60_000,
