@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+
+const TTL_MS = 8_000;
+const tokenOf = (mail: ReceivedMail) =>
+  /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
+
+describe('password resets end to end (dev server, SMTP sink, API)', function () {
+  this.timeout(90_000);
+  let stack: TestStack;
+  let revivedSink: SmtpSink | undefined;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await startTestStack({
+      lanes: ['urgent'],
+      provider: false,
+      env: { PASSWORD_RESET_TTL: `${TTL_MS}ms`, PASSWORD_RESET_COOLDOWN: '60s' },
+    });
+  });
+  after(async () => {
+    await revivedSink?.stop();
+    await stack?.stop();
+  });
+
+  const requestReset = (userId: string, email: string) =>
+    stack.api('/password-resets', { method: 'POST', json: { userId, email } });
+  const redeem = (userId: string, token: string) =>
+    stack.api('/password-resets/redeem', { method: 'POST', json: { userId, token } });
+  const mailTo = (sink: SmtpSink, email: string, timeoutMs = 20_000) =>
+    sink.waitFor((m) => m.to.includes(email), timeoutMs);
+
+  it('answers 202 at once, mails a token that redeems exactly once, and keeps the token out of history', async () => {
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    const res = await requestReset(userId, email);
+    assert.equal(res.status, 202);
+    const token = tokenOf(await mailTo(stack.smtp, email));
+
+    assert.equal((await redeem(userId, `${token}-wrong`)).status, 400);
+    const first = await redeem(userId, token);
+    assert.equal(first.status, 200, await first.text());
+    const second = await redeem(userId, token);
+    assert.equal(second.status, 410);
+    assert.equal(
+      (await redeem(userId, 'guess')).status,
+      400,
+      'a wrong token stays "invalid" after the run ends',
+    );
+
+    const workflowId = passwordResetWorkflowId(userId, stack.config.passwordReset.idKey);
+    assert.ok(!workflowId.includes(userId));
+    const handle = stack.client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    assert.equal(description.taskQueue, 'urgent');
+    assert.equal(description.raw.workflowExecutionInfo?.priority?.priorityKey, 1);
+    const history = await handle.fetchHistory();
+    const text = JSON.stringify(history);
+    const payloads = [...text.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64').toString('utf8'),
+    );
+    for (const blob of [text, ...payloads]) assert.ok(!blob.includes(token), 'raw token found in history');
+  });
+
+  it('answers 410 for a token that expired', async () => {
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    assert.equal((await requestReset(userId, email)).status, 202);
+    const token = tokenOf(await mailTo(stack.smtp, email));
+    const handle = stack.client.workflow.getHandle(
+      passwordResetWorkflowId(userId, stack.config.passwordReset.idKey),
+    );
+    assert.equal((await handle.result()).outcome, 'expired');
+    assert.equal((await redeem(userId, token)).status, 410);
+  });
+
+  it('validates input: names the field, requires the API key, 400 for an unknown user', async () => {
+    const missing = await stack.api('/password-resets', { method: 'POST', json: { userId: 'u1' } });
+    assert.equal(missing.status, 400);
+    assert.match(((await missing.json()) as { error: { message: string } }).error.message, /^email:/);
+    const badEmail = await requestReset('u1', 'not-an-address');
+    assert.equal(badEmail.status, 400);
+    const noToken = await stack.api('/password-resets/redeem', { method: 'POST', json: { userId: 'u1' } });
+    assert.match(((await noToken.json()) as { error: { message: string } }).error.message, /^token:/);
+    const noKey = await stack.api('/password-resets', {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope' },
+      json: { userId: 'u1', email: 'a@example.test' },
+    });
+    assert.equal(noKey.status, 401);
+    assert.equal((await redeem(`nobody-${randomUUID()}`, 'whatever')).status, 400);
+  });
+
+  it('delivers the mail after the SMTP server comes back from an outage', async () => {
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    const port = stack.smtp.port;
+    await stack.smtp.stop();
+    assert.equal((await requestReset(userId, email)).status, 202);
+
+    // Let several delivery attempts fail against the closed port before the server returns.
+    const handle = stack.client.workflow.getHandle(
+      passwordResetWorkflowId(userId, stack.config.passwordReset.idKey),
+    );
+    let attempts = 0;
+    for (let i = 0; i < 60 && attempts < 3; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      attempts = (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0;
+    }
+    assert.ok(attempts >= 3, `expected failed attempts while the sink was down, saw attempt ${attempts}`);
+
+    revivedSink = await startSmtpSink({ port });
+    const token = tokenOf(await mailTo(revivedSink, email, 30_000));
+    assert.equal((await redeem(userId, token)).status, 200);
+  });
+});
