@@ -39,7 +39,8 @@ export const USAGE = `npm run storm -- [options]
   --provider <url>       simulated provider (default from PROVIDER_SIM_PORT)
   --api-key <key>        API key (default: first of API_KEYS)
   --temporal <host:port> Temporal frontend (default TEMPORAL_ADDRESS or the dev server)
-  --storage-dir <dir>    check exactly one stored file per completed job (default DATA_DIR/videos)
+  --storage-dir <dir>    check exactly one stored file per completed job (default DATA_DIR/videos;
+                         "none" skips the check, e.g. against a stack on another machine)
   --timeout <d>          how long to wait for every job to be terminal (default 5m)
 `;
 
@@ -156,7 +157,7 @@ export function parseStormArgs(
         args.temporalAddress = v;
         break;
       case '--storage-dir':
-        args.storageDir = v;
+        args.storageDir = v === 'none' ? undefined : v;
         break;
       case '--timeout':
         args.timeoutMs = parseDuration(v, name);
