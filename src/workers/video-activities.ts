@@ -1,10 +1,34 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { createDownloadActivities } from '../activities/video/download-activities.js';
+import { createProviderActivities } from '../activities/video/provider-activities.js';
+import { ReplicateClient } from '../activities/video/replicate-client.js';
 
 /** Builds the video lane's activities (provider calls, downloads, storage) from their real dependencies. */
-export function buildVideoActivities(
-  _config: Config,
-  _log: Logger,
-): Record<string, (...args: never[]) => unknown> {
-  return {};
+export function buildVideoActivities(config: Config, _log: Logger) {
+  const client = new ReplicateClient({
+    baseUrl: config.provider.baseUrl,
+    apiToken: config.provider.apiToken,
+  });
+  return {
+    ...createProviderActivities({
+      client,
+      modelVersion: config.provider.modelVersion,
+      webhookUrlFor: ({ videoId, tenantId }) =>
+        replicateWebhookUrl(config.api.publicBaseUrl, videoId, tenantId),
+    }),
+    ...createDownloadActivities({
+      storageDir: config.storageDir,
+      allowedHosts: config.provider.downloadAllowedHosts,
+      maxBytes: config.provider.downloadMaxBytes,
+    }),
+  };
+}
+
+/** The URL Floodgate gives the provider: the video and tenant ride along so the webhook adapter can route it. */
+export function replicateWebhookUrl(publicBaseUrl: string, videoId: string, tenantId: string): string {
+  const url = new URL('/webhooks/replicate', publicBaseUrl);
+  url.searchParams.set('videoId', videoId);
+  url.searchParams.set('tenantId', tenantId);
+  return url.toString();
 }

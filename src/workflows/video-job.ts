@@ -1,0 +1,188 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createDownloadActivities } from '../activities/video/download-activities.js';
+import type { createProviderActivities, ProviderSnapshot } from '../activities/video/provider-activities.js';
+import { TenantIdAttribute, VideoStatusAttribute } from '../shared/search-attributes.js';
+import { PRIORITY, TASK_QUEUES } from '../shared/task-queues.js';
+import {
+  isTerminalProviderStatus,
+  providerEventSignal,
+  providerStatusRank,
+  statusQuery,
+  type ProviderEvent,
+  type VideoJobInput,
+  type VideoJobResult,
+  type VideoJobState,
+  type VideoStatus,
+} from '../shared/video-job.js';
+
+// The whole failure policy of a video job, in one place.
+const provider = proxyActivities<ReturnType<typeof createProviderActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+});
+const storage = proxyActivities<ReturnType<typeof createDownloadActivities>>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+});
+/** Mail runs on the urgent lane's workers (the shared queue in comparison mode), at notification priority. */
+function mailActivities() {
+  return proxyActivities<{
+    sendVideoReadyEmail(input: { to: string; videoId: string; storedPath?: string }): Promise<void>;
+  }>({
+    taskQueue: workflowInfo().taskQueue === TASK_QUEUES.shared ? TASK_QUEUES.shared : TASK_QUEUES.urgent,
+    priority: { priorityKey: PRIORITY.notificationMail },
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+  });
+}
+
+/** Reconciliation: polls start this long after the last one and back off to a ceiling, a bounded number of times. */
+export const RECONCILE_POLL = { firstDelayMs: 15_000, maxDelayMs: 5 * 60_000, maxPolls: 20 } as const;
+
+/**
+ * One video, from submission (or adoption by its first webhook) to a stored file. Provider
+ * events arrive as signals; the workflow keeps every event id it has seen for its whole life,
+ * so a redelivered webhook changes nothing, and a late event never moves the job backwards.
+ * If no terminal event comes within `reconcileAfterMs`, it asks the provider itself.
+ */
+export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
+  const seenEventIds = new Set<string>();
+  const state: VideoJobState = {
+    videoId: input.videoId,
+    tenantId: input.tenantId,
+    status: input.submit ? 'submitting' : 'waiting',
+    providerJobId: input.providerJobId,
+    eventsSeen: 0,
+    duplicatesIgnored: 0,
+    polls: 0,
+    updatedAt: new Date().toISOString(),
+  };
+  let integrity: { sizeBytes?: number; checksumSha256?: string } = {};
+
+  const setStatus = (status: VideoStatus) => {
+    state.status = status;
+    state.updatedAt = new Date().toISOString();
+    upsertSearchAttributes([{ key: VideoStatusAttribute, value: status }]);
+    setCurrentDetails(`**${status}**${state.error ? ` — ${state.error}` : ''}`);
+  };
+
+  /** Applies a provider status if it moves the job forward; anything else is ignored. */
+  const advance = (update: Omit<ProviderSnapshot, 'providerJobId'> & Partial<ProviderEvent>) => {
+    if (providerStatusRank(update.status) <= providerStatusRank(state.providerStatus)) return;
+    state.providerStatus = update.status;
+    if (update.downloadUrl) state.downloadUrl = update.downloadUrl;
+    if (update.error) state.error = update.error;
+    integrity = { sizeBytes: update.sizeBytes, checksumSha256: update.checksumSha256 };
+    setStatus(update.status);
+  };
+
+  setHandler(providerEventSignal, (event) => {
+    if (seenEventIds.has(event.eventId)) {
+      state.duplicatesIgnored += 1;
+      return;
+    }
+    seenEventIds.add(event.eventId);
+    state.eventsSeen += 1;
+    state.providerJobId ??= event.providerJobId;
+    advance(event);
+  });
+  setHandler(statusQuery, () => ({ ...state }));
+
+  upsertSearchAttributes([{ key: TenantIdAttribute, value: input.tenantId }]);
+  setStatus(state.status);
+
+  if (input.submit) {
+    const submitted = await orFail('submit to provider', () =>
+      provider.submitVideoJob({
+        videoId: input.videoId,
+        tenantId: input.tenantId,
+        input: input.providerInput ?? {},
+      }),
+    );
+    state.providerJobId ??= submitted.providerJobId;
+    if (state.providerStatus) advance(submitted);
+    else setStatus('waiting');
+  }
+
+  const terminal = () => isTerminalProviderStatus(state.providerStatus);
+  if (!(await condition(terminal, input.reconcileAfterMs))) await reconcile();
+
+  if (state.providerStatus !== 'succeeded') {
+    return fail(state.error ?? `provider reported ${state.providerStatus}`);
+  }
+  if (!state.downloadUrl) return fail('provider reported success without an output URL');
+
+  setStatus('downloading');
+  const stored = await orFail('download', () =>
+    storage.downloadVideo({
+      videoId: input.videoId,
+      url: state.downloadUrl!,
+      expectedBytes: integrity.sizeBytes,
+      checksumSha256: integrity.checksumSha256,
+    }),
+  );
+  state.storedPath = stored.storedPath;
+  state.storedBytes = stored.bytes;
+
+  if (input.requesterEmail) {
+    setStatus('notifying');
+    await orFail('notify requester', () =>
+      mailActivities().sendVideoReadyEmail({
+        to: input.requesterEmail!,
+        videoId: input.videoId,
+        storedPath: stored.storedPath,
+      }),
+    );
+  }
+  setStatus('completed');
+  return {
+    videoId: input.videoId,
+    status: 'completed',
+    storedPath: stored.storedPath,
+    storedBytes: stored.bytes,
+  };
+
+  /** Polls the provider with backoff until a terminal status — unless a webhook brings one first. */
+  async function reconcile(): Promise<void> {
+    let delayMs: number = RECONCILE_POLL.firstDelayMs;
+    while (!terminal() && state.polls < RECONCILE_POLL.maxPolls) {
+      state.polls += 1;
+      log.info('no terminal event yet; polling the provider', { videoId: input.videoId, poll: state.polls });
+      const snapshot = await orFail('status poll', () =>
+        provider.getVideoJobStatus({ providerJobId: state.providerJobId ?? input.videoId }),
+      );
+      advance(snapshot);
+      if (terminal()) return;
+      await condition(terminal, delayMs);
+      delayMs = Math.min(delayMs * 2, RECONCILE_POLL.maxDelayMs);
+    }
+    if (!terminal()) state.error = `no terminal status from the provider after ${state.polls} polls`;
+  }
+
+  /** Runs a step; when its retries are exhausted or it fails for good, the job fails with the reason. */
+  async function orFail<T>(step: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof ActivityFailure) return fail(`${step} failed: ${err.cause?.message ?? err.message}`);
+      throw err;
+    }
+  }
+
+  function fail(reason: string): never {
+    state.error = reason;
+    setStatus(state.providerStatus === 'canceled' ? 'canceled' : 'failed');
+    throw ApplicationFailure.nonRetryable(reason, 'VideoFailed');
+  }
+}

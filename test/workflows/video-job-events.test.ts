@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { createDownloadActivities } from '../../src/activities/video/download-activities.js';
+import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { providerEventSignal, statusQuery, videoWorkflowId } from '../../src/shared/video-job.js';
+import { videoJob } from '../../src/workflows/video-job.js';
+import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
+
+type VideoActivities = ReturnType<typeof createProviderActivities> &
+  ReturnType<typeof createDownloadActivities>;
+
+/** Fakes typed against the real activities; each records its calls. */
+function fakeActivities(overrides: Partial<VideoActivities> = {}) {
+  const calls = { submit: 0, status: 0, download: [] as string[] };
+  const activities: VideoActivities = {
+    async submitVideoJob() {
+      calls.submit += 1;
+      return { providerJobId: 'pred-1', status: 'starting' };
+    },
+    async getVideoJobStatus() {
+      calls.status += 1;
+      return { providerJobId: 'pred-1', status: 'processing' };
+    },
+    async downloadVideo(req) {
+      calls.download.push(req.url);
+      return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
+    },
+    ...overrides,
+  };
+  return { activities, calls };
+}
+
+describe('VideoJob workflow: provider events', function () {
+  let env: TestWorkflowEnvironment;
+  before(async function () {
+    env = await createVideoTestEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('ignores a redelivered event: one state change per event id', async () => {
+    const { activities, calls } = fakeActivities();
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    const processing = providerEvent(input.videoId, { status: 'processing' });
+    const succeeded = providerEvent(input.videoId, {
+      status: 'succeeded',
+      downloadUrl: 'http://127.0.0.1/a.mp4',
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.signalWithStart(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+        signal: providerEventSignal,
+        signalArgs: [processing],
+      });
+      await handle.signal(providerEventSignal, processing);
+      await handle.signal(providerEventSignal, succeeded);
+      await handle.signal(providerEventSignal, succeeded);
+      const result = await handle.result();
+      assert.equal(result.status, 'completed');
+      const state = await handle.query(statusQuery);
+      assert.equal(state.eventsSeen, 2);
+      assert.equal(state.duplicatesIgnored, 2);
+      assert.equal(state.status, 'completed');
+    });
+    assert.deepEqual(calls.download, ['http://127.0.0.1/a.mp4'], 'downloaded exactly once');
+  });
+
+  it('never moves backwards on out-of-order events', async () => {
+    const { activities } = fakeActivities();
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      await handle.signal(providerEventSignal, providerEvent(input.videoId, { status: 'processing' }));
+      await handle.signal(providerEventSignal, providerEvent(input.videoId, { status: 'starting' }));
+      const mid = await handle.query(statusQuery);
+      assert.equal(mid.status, 'processing');
+      assert.equal(mid.eventsSeen, 2);
+
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/b.mp4' }),
+      );
+      await handle.result();
+      // Late events after the job finished its provider phase change nothing.
+      const done = await handle.query(statusQuery);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.providerStatus, 'succeeded');
+    });
+  });
+
+  it('a failure event after success does not fail the job', async () => {
+    let release!: () => void;
+    const downloading = new Promise<void>((resolve) => (release = resolve));
+    const { activities } = fakeActivities({
+      async downloadVideo(req) {
+        await downloading;
+        return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
+      },
+    });
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/c.mp4' }),
+      );
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'failed', error: 'late' }),
+      );
+      await handle.signal(providerEventSignal, providerEvent(input.videoId, { status: 'processing' }));
+      const during = await handle.query(statusQuery);
+      assert.equal(during.providerStatus, 'succeeded');
+      assert.equal(during.error, undefined);
+      release();
+      assert.equal((await handle.result()).status, 'completed');
+    });
+  });
+
+  it('recovers a missed webhook by polling the provider after the reconcile delay', async () => {
+    let polledAt: number | undefined;
+    const { activities, calls } = fakeActivities({
+      async getVideoJobStatus({ providerJobId }) {
+        polledAt = await env.currentTimeMs();
+        return { providerJobId, status: 'succeeded', downloadUrl: 'http://127.0.0.1/d.mp4' };
+      },
+    });
+    const worker = await videoWorker(env, activities);
+    const input = jobInput({ submit: true, reconcileAfterMs: 10 * 60_000 });
+    const startedAt = await env.currentTimeMs();
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      assert.equal((await handle.result()).status, 'completed');
+      const state = await handle.query(statusQuery);
+      assert.equal(state.polls, 1);
+      assert.equal(state.providerJobId, 'pred-1');
+    });
+    assert.equal(calls.submit, 1);
+    assert.ok(polledAt! - startedAt >= 10 * 60_000, `polled after only ${polledAt! - startedAt} ms`);
+    assert.deepEqual(calls.download, ['http://127.0.0.1/d.mp4']);
+  });
+
+  it('keeps polling with backoff until the provider reports a terminal status', async () => {
+    const answers = ['processing', 'processing', 'failed'] as const;
+    const { activities, calls } = fakeActivities({
+      async getVideoJobStatus({ providerJobId }) {
+        const status = answers[Math.min(calls.status++, answers.length - 1)]!;
+        return { providerJobId, status, ...(status === 'failed' && { error: 'GPU out of memory' }) };
+      },
+    });
+    const worker = await videoWorker(env, activities);
+    const input = jobInput({ providerJobId: 'pred-9' });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      const err = await handle.result().then(
+        () => assert.fail('expected the job to fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.match(String(err.cause?.message), /GPU out of memory/);
+      const state = await handle.query(statusQuery);
+      assert.equal(state.status, 'failed');
+      assert.equal(state.polls, 3);
+    });
+  });
+});
