@@ -76,8 +76,13 @@ export interface VideoJobResult {
   storedBytes: number;
 }
 
+/** The workflow type name, for callers that must not load workflow code. */
+export const VIDEO_WORKFLOW_TYPE = 'videoJob';
+
 export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
 export const statusQuery = defineQuery<VideoJobState>('status');
+/** The run's input, so an operator's retry can start the next run from it. */
+export const inputQuery = defineQuery<VideoJobInput>('input');
 
 export const VIDEO_WORKFLOW_PREFIX = 'video-';
 

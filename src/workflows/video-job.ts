@@ -14,6 +14,7 @@ import type { createProviderActivities, ProviderSnapshot } from '../activities/v
 import { TenantIdAttribute, VideoStatusAttribute } from '../shared/search-attributes.js';
 import { PRIORITY, TASK_QUEUES } from '../shared/task-queues.js';
 import {
+  inputQuery,
   isTerminalProviderStatus,
   providerEventSignal,
   providerStatusRank,
@@ -98,6 +99,7 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
     advance(event);
   });
   setHandler(statusQuery, () => ({ ...state }));
+  setHandler(inputQuery, () => input);
 
   upsertSearchAttributes([{ key: TenantIdAttribute, value: input.tenantId }]);
   setStatus(state.status);
@@ -116,7 +118,8 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
   }
 
   const terminal = () => isTerminalProviderStatus(state.providerStatus);
-  if (!(await condition(terminal, input.reconcileAfterMs))) await reconcile();
+  const settled = input.reconcileAfterMs > 0 ? await condition(terminal, input.reconcileAfterMs) : terminal();
+  if (!settled) await reconcile();
 
   if (state.providerStatus !== 'succeeded') {
     return fail(state.error ?? `provider reported ${state.providerStatus}`);

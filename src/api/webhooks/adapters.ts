@@ -1,0 +1,13 @@
+import type { Config } from '../../config.js';
+import { genericAdapter } from './generic-adapter.js';
+import { replicateAdapter } from './replicate-adapter.js';
+import type { WebhookAdapter } from './webhook-adapter.js';
+
+/** The configured webhook sources, by the `:source` segment of `POST /webhooks/:source`. */
+export function createWebhookAdapters(config: Config): ReadonlyMap<string, WebhookAdapter> {
+  const adapters = [
+    replicateAdapter({ secrets: config.webhooks.replicateSecrets, toleranceMs: config.webhooks.toleranceMs }),
+    genericAdapter({ secrets: config.webhooks.genericSecrets }),
+  ];
+  return new Map(adapters.map((a) => [a.source, a]));
+}
