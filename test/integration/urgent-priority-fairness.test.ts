@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -46,7 +46,7 @@ describe('urgent lane Priority and video lane Fairness (dev server)', function (
     const { stats } = await stack.client.workflowService.describeTaskQueue({
       namespace: stack.config.temporal.namespace,
       taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       reportStats: true,
     });
     return Number(stats?.approximateBacklogCount ?? 0);

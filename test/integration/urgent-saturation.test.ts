@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { PRIORITY, TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
@@ -35,7 +35,7 @@ describe('password resets while the video lane is saturated (dev server)', funct
     const { stats } = await stack.client.workflowService.describeTaskQueue({
       namespace: stack.config.temporal.namespace,
       taskQueue: { name: TASK_QUEUES.video },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       reportStats: true,
     });
     return Number(stats?.approximateBacklogCount ?? 0);
