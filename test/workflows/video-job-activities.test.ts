@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDownloadActivities } from '../../src/activities/video/download-activities.js';
+import { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { ReplicateClient } from '../../src/activities/video/replicate-client.js';
+import {
+  providerEventSignal,
+  statusQuery,
+  videoWorkflowId,
+  type VideoJobInput,
+} from '../../src/shared/video-job.js';
+import { videoJob } from '../../src/workflows/video-job.js';
+import { startLocalServer, rangeFileHandler, type LocalServer } from './support/file-server.js';
+import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
+
+/** The real provider and download activities, against local HTTP servers. */
+function realActivities(opts: {
+  providerUrl?: string;
+  storageDir: string;
+  allowedHosts?: string[];
+  stallTimeoutMs?: number;
+}) {
+  return {
+    ...createProviderActivities({
+      client: new ReplicateClient({ baseUrl: opts.providerUrl ?? 'http://127.0.0.1:9', apiToken: 'r8_test' }),
+      modelVersion: 'test/model',
+      webhookUrlFor: ({ videoId }) => `http://127.0.0.1:3000/webhooks/replicate?videoId=${videoId}`,
+    }),
+    ...createDownloadActivities({
+      storageDir: opts.storageDir,
+      allowedHosts: opts.allowedHosts ?? ['127.0.0.1'],
+      maxBytes: 10 * 1024 * 1024,
+      stallTimeoutMs: opts.stallTimeoutMs ?? 120_000,
+    }),
+  };
+}
+
+async function failureOf(handle: WorkflowHandle): Promise<WorkflowFailedError> {
+  const err = await handle.result().then(
+    () => assert.fail('expected the job to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError, `unexpected ${String(err)}`);
+  return err;
+}
+
+describe('VideoJob workflow: real activities over HTTP', function () {
+  let env: TestWorkflowEnvironment;
+  let storageDir: string;
+  const servers: LocalServer[] = [];
+  before(async function () {
+    env = await createVideoTestEnv();
+  });
+  beforeEach(() => {
+    storageDir = mkdtempSync(join(tmpdir(), 'floodgate-videos-'));
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  async function startJob(taskQueue: string, input: VideoJobInput) {
+    return env.client.workflow.start(videoJob, {
+      workflowId: videoWorkflowId(input.videoId),
+      taskQueue,
+      args: [input],
+    });
+  }
+
+  it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
+    const content = randomBytes(512 * 1024);
+    const files = await startLocalServer(
+      rangeFileHandler(content, (res) => {
+        // First attempt: half the file, then silence on an open connection (a hung transfer).
+        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(content.length) });
+        res.write(content.subarray(0, content.length / 2));
+      }),
+    );
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 300 }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/out.mp4` }),
+      );
+      const result = await handle.result();
+      assert.equal(result.storedBytes, content.length);
+    });
+    assert.equal(files.requests.length, 2);
+    assert.equal(files.requests[0]!.range, undefined);
+    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(files.requests[1]!.range ?? '')?.[1]);
+    assert.ok(
+      resumedFrom > 0 && resumedFrom <= content.length / 2,
+      `second attempt asked for ${files.requests[1]!.range}`,
+    );
+    const stored = readFileSync(join(storageDir, `${input.videoId}.mp4`));
+    assert.equal(
+      createHash('sha256').update(stored).digest('hex'),
+      createHash('sha256').update(content).digest('hex'),
+    );
+    assert.deepEqual(readdirSync(storageDir), [`${input.videoId}.mp4`], 'no partial file left behind');
+  });
+
+  it('ends failed with the reason when the provider rejects the submission with a 4xx', async () => {
+    const provider = await startLocalServer((_req, res) => {
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: 'input.prompt is required' }));
+    });
+    servers.push(provider);
+    const worker = await videoWorker(env, realActivities({ providerUrl: provider.url, storageDir }));
+    const input = jobInput({ submit: true });
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      const err = await failureOf(handle);
+      assert.match(
+        String(err.cause?.message),
+        /submit to provider failed: .*HTTP 422 input\.prompt is required/,
+      );
+      assert.equal((await handle.query(statusQuery)).status, 'failed');
+    });
+    assert.equal(provider.requests.length, 1, 'a permanent 4xx is not retried');
+  });
+
+  it('fails a job whose download URL is off the allow-list without fetching it', async () => {
+    const files = await startLocalServer(rangeFileHandler(Buffer.from('video')));
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir, allowedHosts: ['cdn.example.com'] }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/evil.mp4` }),
+      );
+      const err = await failureOf(handle);
+      assert.match(
+        String(err.cause?.message),
+        /download failed: download host 127\.0\.0\.1 is not on the allow-list/,
+      );
+    });
+    assert.equal(files.requests.length, 0);
+  });
+
+  it('retries transient 5xx on the file and stores it once', async () => {
+    const content = randomBytes(4096);
+    let failures = 2;
+    const files = await startLocalServer((req, res, index) => {
+      if (failures-- > 0) {
+        res.writeHead(503).end();
+        return;
+      }
+      rangeFileHandler(content)(req, res, index);
+    });
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/v.mp4` }),
+      );
+      assert.equal((await handle.result()).storedBytes, content.length);
+    });
+    assert.equal(files.requests.length, 3);
+    assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
+  });
+});
