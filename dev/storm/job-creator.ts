@@ -35,7 +35,7 @@ export function createJobCreator(deps: JobCreatorDeps): (count: number) => Promi
         body: JSON.stringify({
           tenantId: TENANTS[n % TENANTS.length],
           plan: n % 3 === 0 ? 'paid' : 'free',
-          prompt: `storm video ${n}`,
+          input: { prompt: `storm video ${n}` },
         }),
         signal: AbortSignal.timeout(30_000),
       });
