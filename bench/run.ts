@@ -9,9 +9,13 @@ import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.
  * run, for: the idle system; dedicated lanes with the video lane saturated; and the shared-lane
  * comparison mode under the same saturation. Table on stdout, JSON in bench/results/.
  *
- *   npm run bench -- --duration 60s --rate 2 --backlog 4000 --download 2s
+ *   npm run bench -- --duration 60s --rate 2 --backlog 4000 --download 2s --webhooks 1500
  */
-const USAGE = `npm run bench -- [--duration 60s] [--rate 2] [--backlog 4000] [--download 2s]`;
+const USAGE = `npm run bench -- [--duration 60s] [--rate 2] [--backlog 4000] [--download 2s] [--webhooks 1500]
+
+  --rate       password resets per second (measured)
+  --backlog    synthetic video jobs queued before measuring (each holds a video slot for --download)
+  --webhooks   webhook storm during the saturated scenarios, per minute (0 = none)`;
 
 function duration(spec: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(spec.trim());
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '2' },
       backlog: { type: 'string', default: '4000' },
       download: { type: 'string', default: '2s' },
+      webhooks: { type: 'string', default: '1500' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
   const settings = {
     durationMs: duration(values.duration, '--duration'),
     resetsPerSecond: Number(values.rate),
+    webhooksPerSecond: Number(values.webhooks) / 60,
     slowDownloadMs: duration(values.download, '--download'),
     log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
   };
@@ -57,7 +63,9 @@ async function main(): Promise<void> {
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `urgent-lane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const load = `synthetic video backlog (${backlog} jobs, ${settings.slowDownloadMs} ms downloads); no webhook storm`;
+  const load =
+    `synthetic video backlog (${backlog} jobs, ${settings.slowDownloadMs} ms downloads)` +
+    (settings.webhooksPerSecond > 0 ? ` + webhook storm at ${values.webhooks}/min` : '; no webhook storm');
   writeFileSync(
     file,
     `${JSON.stringify({ scenario: 'urgent-lane', settings: { ...settings, log: undefined, backlog }, load, results, dedicatedToIdleP99: ratio }, null, 2)}\n`,

@@ -1,4 +1,6 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { inProcessProvider } from '../dev/storm/provider-control.js';
+import { runStorm } from '../dev/storm/run-storm.js';
 import { TASK_QUEUES } from '../src/shared/task-queues.js';
 import { createLogger } from '../src/logger.js';
 import { buildUrgentActivities } from '../src/workers/urgent-activities.js';
@@ -21,6 +23,8 @@ export interface ScenarioSpec {
 
 export interface BenchSettings {
   durationMs: number;
+  /** Webhooks per second from the simulated provider during saturated scenarios (0 = none). */
+  webhooksPerSecond: number;
   resetsPerSecond: number;
   slowDownloadMs: number;
   log(line: string): void;
@@ -32,6 +36,8 @@ export interface ScenarioResult extends LatencySummary {
   videoBacklogQueued: number;
   videoBacklogAtStart: number;
   videoBacklogAtEnd: number;
+  /** What the webhook storm did meanwhile, when one ran. */
+  storm?: { jobsCreated: number; webhooksAcked: number; serverErrors: number } | { error: string };
   rejected: number;
   undelivered: number;
 }
@@ -76,6 +82,10 @@ export async function runScenario(spec: ScenarioSpec, settings: BenchSettings): 
     const backlog = () => activityBacklog(stack.client, config.temporal.namespace, videoQueue);
     const videoBacklogAtStart = await waitForBacklog(backlog, spec.videoBacklog * 0.7);
 
+    const storm =
+      spec.videoBacklog > 0 && settings.webhooksPerSecond > 0 ? startStorm(stack, settings) : undefined;
+    // Warm-up (not measured): worker caches, the SMTP pool and the API's connection are ready.
+    await probeResets({ ...probeBase(stack), perSecond: 5, durationMs: 1_000, deliveryTimeoutMs: 30_000 });
     settings.log(
       `${spec.name}: ${settings.resetsPerSecond}/s password resets for ${settings.durationMs / 1000}s…`,
     );
@@ -87,6 +97,7 @@ export async function runScenario(spec: ScenarioSpec, settings: BenchSettings): 
     });
     const videoBacklogAtEnd = await backlog();
     return {
+      storm: await storm,
       name: spec.name,
       laneMode: spec.laneMode,
       videoBacklogQueued: spec.videoBacklog,
@@ -98,6 +109,37 @@ export async function runScenario(spec: ScenarioSpec, settings: BenchSettings): 
     };
   } finally {
     await stack.stop();
+  }
+}
+
+/**
+ * The scenario's webhook storm (dev/storm) beside the measurement: adopted provider jobs whose
+ * signed webhooks (3 per job) arrive at the configured rate and become VideoJob work on the
+ * video lane. It does not wait for those jobs to finish: the saturated lane would not let them.
+ */
+async function startStorm(stack: TestStack, settings: BenchSettings): Promise<ScenarioResult['storm']> {
+  if (!stack.provider) return { error: 'no simulated provider' };
+  const jobsPerSecond = settings.webhooksPerSecond / 3;
+  try {
+    const summary = await runStorm({
+      mode: 'adopt',
+      jobs: Math.round(jobsPerSecond * (settings.durationMs / 1000 + 5)),
+      jobsPerSecond,
+      burstMs: 1_000,
+      chaos: {},
+      apiUrl: stack.apiUrl,
+      apiKey: stack.apiKey,
+      provider: inProcessProvider(stack.provider),
+      client: stack.client,
+      timeoutMs: 1_000,
+    });
+    return {
+      jobsCreated: summary.jobs.created,
+      webhooksAcked: summary.webhooks.acked,
+      serverErrors: summary.serverErrors,
+    };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
   }
 }
 
