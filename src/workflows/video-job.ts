@@ -9,6 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { createEmailActivities } from '../activities/email.js';
 import type { createDownloadActivities } from '../activities/video/download-activities.js';
 import type { createProviderActivities, ProviderSnapshot } from '../activities/video/provider-activities.js';
 import { TenantIdAttribute, VideoStatusAttribute } from '../shared/search-attributes.js';
@@ -38,9 +39,7 @@ const storage = proxyActivities<ReturnType<typeof createDownloadActivities>>({
 });
 /** Mail runs on the urgent lane's workers (the shared queue in comparison mode), at notification priority. */
 function mailActivities() {
-  return proxyActivities<{
-    sendVideoReadyEmail(input: { to: string; videoId: string; storedPath?: string }): Promise<void>;
-  }>({
+  return proxyActivities<Pick<ReturnType<typeof createEmailActivities>, 'sendVideoReadyEmail'>>({
     taskQueue: workflowInfo().taskQueue === TASK_QUEUES.shared ? TASK_QUEUES.shared : TASK_QUEUES.urgent,
     priority: { priorityKey: PRIORITY.notificationMail },
     startToCloseTimeout: '30s',

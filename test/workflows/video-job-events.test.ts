@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { createDownloadActivities } from '../../src/activities/video/download-activities.js';
 import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { providerEventSignal, statusQuery, videoWorkflowId } from '../../src/shared/video-job.js';
 import { videoJob } from '../../src/workflows/video-job.js';
 import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
@@ -130,6 +131,39 @@ describe('VideoJob workflow: provider events', function () {
       release();
       assert.equal((await handle.result()).status, 'completed');
     });
+  });
+
+  it('emails the requester on the urgent lane before completing', async () => {
+    const { activities } = fakeActivities();
+    const sent: Array<{ to: string; videoId: string; storedPath?: string }> = [];
+    const worker = await videoWorker(env, activities);
+    const mailWorker = await videoWorker(
+      env,
+      {
+        async sendVideoReadyEmail(mail: { to: string; videoId: string; storedPath?: string }) {
+          sent.push(mail);
+        },
+      },
+      { taskQueue: TASK_QUEUES.urgent },
+    );
+    const input = jobInput({ requesterEmail: 'owner@example.test' });
+    await mailWorker.runUntil(
+      worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(videoJob, {
+          workflowId: videoWorkflowId(input.videoId),
+          taskQueue: worker.options.taskQueue,
+          args: [input],
+        });
+        await handle.signal(
+          providerEventSignal,
+          providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/e.mp4' }),
+        );
+        assert.equal((await handle.result()).status, 'completed');
+      }),
+    );
+    assert.deepEqual(sent, [
+      { to: 'owner@example.test', videoId: input.videoId, storedPath: `/videos/${input.videoId}.mp4` },
+    ]);
   });
 
   it('recovers a missed webhook by polling the provider after the reconcile delay', async () => {
