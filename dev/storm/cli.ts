@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config.js';
 import { connectClient, temporalAddress } from '../../src/temporal/client.js';
-import { ArgsError, parseStormArgs, USAGE } from './args.js';
+import { ArgsError, parseStormArgs, USAGE, type StormArgs } from './args.js';
 import { createProgressLine } from './progress-line.js';
 import { httpProvider } from './provider-control.js';
 import { runStorm } from './run-storm.js';
@@ -8,6 +8,24 @@ import { formatSummary } from './summary.js';
 
 /** Webhooks each job produces with the default events filter: starting, processing, terminal. */
 const WEBHOOKS_PER_JOB = 3;
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * A dropped terminal webhook is only recovered when its job polls, RECONCILE_AFTER after it
+ * started: with drops on and no explicit --timeout, wait at least that long plus a margin.
+ */
+function waitTimeout(args: StormArgs, reconcileAfterMs: number): number {
+  if (args.timeoutMs !== DEFAULT_TIMEOUT_MS || !args.chaos.dropPercent) return args.timeoutMs;
+  const needed = reconcileAfterMs + 2 * 60_000;
+  if (needed > args.timeoutMs) {
+    process.stderr.write(
+      `storm: dropped webhooks are recovered by polling after RECONCILE_AFTER (${reconcileAfterMs / 1000} s); ` +
+        `waiting up to ${Math.round(needed / 1000)} s. Start the stack with e.g. RECONCILE_AFTER=15s for a quicker run.\n`,
+    );
+  }
+  return Math.max(args.timeoutMs, needed);
+}
 
 /** `npm run storm`: drives the simulated provider against a running stack; exit 1 if anything was lost. */
 async function main(): Promise<number> {
@@ -20,7 +38,7 @@ async function main(): Promise<number> {
     providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
     apiKey: config.api.apiKeys[0]!,
     temporalAddress: temporalAddress(config),
-    timeoutMs: 5 * 60_000,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
     burstMs: 1_000,
     storageDir: config.storageDir,
   });
@@ -28,6 +46,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const timeoutMs = waitTimeout(args, config.provider.reconcileAfterMs);
   const jobsPerSecond = args.webhooksPerSecond / WEBHOOKS_PER_JOB;
   const jobs = args.jobs ?? Math.max(1, Math.round((jobsPerSecond * args.durationMs) / 1000));
   process.stderr.write(
@@ -48,7 +67,7 @@ async function main(): Promise<number> {
       apiKey: args.apiKey,
       provider: httpProvider(args.providerUrl),
       client,
-      timeoutMs: args.timeoutMs,
+      timeoutMs,
       storageDir: args.storageDir,
       onProgress: (line) => progress.update(line),
     });
