@@ -50,6 +50,9 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       maxConcurrentActivityTaskExecutions: video.activitySlots,
       maxConcurrentWorkflowTaskExecutions: video.workflowSlots,
       maxTaskQueueActivitiesPerSecond: video.queueActivitiesPerSecond,
+      // Downloads heartbeat their byte offset; sending it every 2 s (not the default 80% of the
+      // heartbeat timeout) means a crashed worker's successor re-fetches at most ~2 s of bytes.
+      maxHeartbeatThrottleInterval: '2s',
     };
   } else {
     // One pool for all kinds of work, sized as both lanes together: the design being compared against.

@@ -31,6 +31,8 @@ export interface TestStackOptions {
 
 export interface TestStack {
   config: Config;
+  /** The environment the stack's config was read from: hand it to a worker or API child process. */
+  env: Record<string, string>;
   client: Client;
   devServer: DevServer;
   apiUrl: string;
@@ -80,7 +82,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const devServer = await startDevServer({ port: temporalPort, onLog: () => undefined });
     cleanups.push(() => devServer.stop());
 
-    const config = loadConfig({
+    const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       PORT: String(apiPort),
@@ -91,7 +93,8 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       PROVIDER_BASE_URL: `http://127.0.0.1:${providerPort}`,
       PROVIDER_SIM_PORT: String(providerPort),
       ...opts.env,
-    });
+    };
+    const config = loadConfig(env);
     const log = createLogger('test', config.logLevel);
 
     const smtp = await startSmtpSink({ port: smtpPort, dir: join(dataDir, 'mail') });
@@ -171,6 +174,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
 
     return {
       config,
+      env,
       client,
       devServer,
       apiUrl,
