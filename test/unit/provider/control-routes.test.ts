@@ -49,6 +49,7 @@ describe('simulated provider: /_sim control routes', () => {
     const ids = await control.adopt(3, receiver.url);
     assert.equal(ids.length, 3);
     await eventually(() => receiver.received.length === 9);
+    await eventually(() => provider.stats().webhooks.acked === 9);
     const seen = new Set(receiver.received.map((h) => (JSON.parse(h.body) as { id: string }).id));
     assert.deepEqual([...seen].sort(), [...ids].sort());
     const stats = await control.stats();
