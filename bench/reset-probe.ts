@@ -8,6 +8,15 @@ export interface ProbeOptions {
   durationMs: number;
   /** How long a request may wait for its mail before it counts as lost. */
   deliveryTimeoutMs: number;
+  /** Updated as the probe runs, for progress lines. */
+  counters?: ProbeCounters;
+}
+
+export interface ProbeCounters {
+  sent: number;
+  delivered: number;
+  lost: number;
+  slowestMs: number;
 }
 
 export interface ProbeResult {
@@ -41,14 +50,23 @@ export async function probeResets(opts: ProbeOptions): Promise<ProbeResult> {
 }
 
 async function probeOne(opts: ProbeOptions, userId: string): Promise<number | 'rejected' | 'undelivered'> {
+  const counters = opts.counters ?? { sent: 0, delivered: 0, lost: 0, slowestMs: 0 };
   const email = `${userId}@bench.example.test`;
   const sentAt = Date.now();
+  counters.sent += 1;
   const status = await opts.request(userId, email).catch(() => 0);
-  if (status !== 202) return 'rejected';
+  if (status !== 202) {
+    counters.lost += 1;
+    return 'rejected';
+  }
   try {
     const mail = await opts.sink.waitFor((m) => m.to.includes(email), opts.deliveryTimeoutMs);
-    return mail.receivedAt.getTime() - sentAt;
+    const latencyMs = mail.receivedAt.getTime() - sentAt;
+    counters.delivered += 1;
+    counters.slowestMs = Math.max(counters.slowestMs, latencyMs);
+    return latencyMs;
   } catch {
+    counters.lost += 1;
     return 'undelivered';
   }
 }

@@ -1,22 +1,15 @@
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { inProcessProvider } from '../dev/storm/provider-control.js';
-import { runStorm } from '../dev/storm/run-storm.js';
-import { TASK_QUEUES } from '../src/shared/task-queues.js';
-import { createLogger } from '../src/logger.js';
-import { buildUrgentActivities } from '../src/workers/urgent-activities.js';
-import { buildVideoActivities } from '../src/workers/video-activities.js';
-import { startTestStack, type TestStack } from '../test/support/test-stack.js';
+import { httpProvider } from '../dev/storm/provider-control.js';
+import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
+import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { startChildJob, type ChildJob } from './child-job.js';
 import { summarize, type LatencySummary } from './percentiles.js';
-import { probeResets } from './reset-probe.js';
-import {
-  activityBacklog,
-  queueSyntheticVideoJobs,
-  syntheticVideoActivities,
-} from './synthetic-video-load.js';
+import { probeResets, type ProbeCounters } from './reset-probe.js';
+import type { BenchStormSummary } from './storm.js';
+import { activityBacklog, queueSyntheticVideoJobs } from './synthetic-video-load.js';
 
 export interface ScenarioSpec {
   name: string;
-  laneMode: 'dedicated' | 'shared';
+  laneMode: LaneMode;
   /** Synthetic video jobs queued before measuring (0 = idle). */
   videoBacklog: number;
 }
@@ -27,128 +20,157 @@ export interface BenchSettings {
   webhooksPerSecond: number;
   resetsPerSecond: number;
   slowDownloadMs: number;
+  /** Show every line the child processes print. */
+  verbose: boolean;
   log(line: string): void;
 }
 
 export interface ScenarioResult extends LatencySummary {
   name: string;
   laneMode: string;
+  /** The worker processes that served this scenario. */
+  workers: string[];
   videoBacklogQueued: number;
   videoBacklogAtStart: number;
   videoBacklogAtEnd: number;
   /** What the webhook storm did meanwhile, when one ran. */
-  storm?: { jobsCreated: number; webhooksAcked: number; serverErrors: number } | { error: string };
+  storm?: BenchStormSummary | { error: string };
   rejected: number;
   undelivered: number;
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+const root = new URL('../', import.meta.url).pathname;
+const PROGRESS_EVERY_MS = 5_000;
 
-/** One scenario on its own fresh stack (dev server, SMTP sink, API, lane workers). */
+/** One scenario on its own fresh multi-process stack; every child is stopped before it returns. */
 export async function runScenario(spec: ScenarioSpec, settings: BenchSettings): Promise<ScenarioResult> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: new URL('./workflows.ts', import.meta.url).pathname,
-    logger: quiet,
+  const workers = spec.laneMode === 'shared' ? ['worker-shared'] : ['worker-urgent', 'worker-video'];
+  settings.log(`${spec.name}: starting Temporal, api, provider-sim, ${workers.join(', ')}…`);
+  const stack = await startBenchStack({
+    laneMode: spec.laneMode,
+    slowDownloadMs: settings.slowDownloadMs,
+    verbose: settings.verbose,
+    log: settings.log,
   });
-  const workflowBundle = await bundle;
-  const stack: TestStack = await startTestStack({
-    lanes: [],
-    provider: true,
-    env: { LANE_MODE: spec.laneMode },
-  });
+  let storm: ChildJob | undefined;
   try {
-    const { config } = stack;
-    const log = createLogger('bench', 'warn');
-    const video = {
-      ...buildVideoActivities(config, log),
-      ...syntheticVideoActivities(settings.slowDownloadMs),
-    };
-    const videoQueue = spec.laneMode === 'shared' ? TASK_QUEUES.shared : TASK_QUEUES.video;
-    if (spec.laneMode === 'shared') {
-      await stack.startWorker('shared', {
-        workflowBundle,
-        activities: { ...video, ...buildUrgentActivities(config, log) },
-      });
-    } else {
-      await stack.startWorker('urgent', { workflowBundle });
-      await stack.startWorker('video', { workflowBundle, activities: video });
-    }
-
-    if (spec.videoBacklog > 0) {
-      settings.log(`${spec.name}: queueing ${spec.videoBacklog} slow video jobs on "${videoQueue}"…`);
-      await queueSyntheticVideoJobs(stack.client, videoQueue, spec.videoBacklog);
-    }
-    const backlog = () => activityBacklog(stack.client, config.temporal.namespace, videoQueue);
-    const videoBacklogAtStart = await waitForBacklog(backlog, spec.videoBacklog * 0.7);
-
-    const storm =
-      spec.videoBacklog > 0 && settings.webhooksPerSecond > 0 ? startStorm(stack, settings) : undefined;
-    // Warm-up (not measured): worker caches, the SMTP pool and the API's connection are ready.
-    await probeResets({ ...probeBase(stack), perSecond: 5, durationMs: 1_000, deliveryTimeoutMs: 30_000 });
-    settings.log(
-      `${spec.name}: ${settings.resetsPerSecond}/s password resets for ${settings.durationMs / 1000}s…`,
-    );
-    const probe = await probeResets({
-      ...probeBase(stack),
-      perSecond: settings.resetsPerSecond,
-      durationMs: settings.durationMs,
-      deliveryTimeoutMs: 120_000,
-    });
-    const videoBacklogAtEnd = await backlog();
-    return {
-      storm: await storm,
-      name: spec.name,
-      laneMode: spec.laneMode,
-      videoBacklogQueued: spec.videoBacklog,
-      videoBacklogAtStart,
-      videoBacklogAtEnd,
-      rejected: probe.rejected,
-      undelivered: probe.undelivered,
-      ...summarize(probe.latenciesMs),
-    };
+    return await Promise.race([
+      stack.failure,
+      measure(stack, spec, workers, settings, (job) => (storm = job)),
+    ]);
   } finally {
+    await storm?.stop();
     await stack.stop();
   }
 }
 
-/**
- * The scenario's webhook storm (dev/storm) beside the measurement: adopted provider jobs whose
- * signed webhooks (3 per job) arrive at the configured rate and become VideoJob work on the
- * video lane. It does not wait for those jobs to finish: the saturated lane would not let them.
- */
-async function startStorm(stack: TestStack, settings: BenchSettings): Promise<ScenarioResult['storm']> {
-  if (!stack.provider) return { error: 'no simulated provider' };
-  const jobsPerSecond = settings.webhooksPerSecond / 3;
-  try {
-    const summary = await runStorm({
-      mode: 'adopt',
-      jobs: Math.round(jobsPerSecond * (settings.durationMs / 1000 + 5)),
-      jobsPerSecond,
-      burstMs: 1_000,
-      chaos: {},
-      apiUrl: stack.apiUrl,
-      apiKey: stack.apiKey,
-      provider: inProcessProvider(stack.provider),
-      client: stack.client,
-      timeoutMs: 1_000,
-    });
-    return {
-      jobsCreated: summary.jobs.created,
-      webhooksAcked: summary.webhooks.acked,
-      serverErrors: summary.serverErrors,
-    };
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+async function measure(
+  stack: BenchStack,
+  spec: ScenarioSpec,
+  workers: string[],
+  settings: BenchSettings,
+  onStorm: (job: ChildJob) => void,
+): Promise<ScenarioResult> {
+  const { config, client } = stack;
+  const videoQueue = spec.laneMode === 'shared' ? TASK_QUEUES.shared : TASK_QUEUES.video;
+  if (spec.videoBacklog > 0) {
+    settings.log(`${spec.name}: queueing ${spec.videoBacklog} slow video jobs on "${videoQueue}"…`);
+    await queueSyntheticVideoJobs(client, videoQueue, spec.videoBacklog);
   }
+  const backlog = () => activityBacklog(client, config.temporal.namespace, videoQueue);
+  const videoBacklogAtStart = await waitForBacklog(backlog, spec.videoBacklog * 0.7);
+
+  let stormResult: Promise<ScenarioResult['storm']> | undefined;
+  if (spec.videoBacklog > 0 && settings.webhooksPerSecond > 0) {
+    // Outlasts the measurement: 5 s of start-up and warm-up margin.
+    const seconds = settings.durationMs / 1000 + 5;
+    const job = startChildJob(
+      `${root}bench/storm.ts`,
+      ['--webhooks-per-second', String(settings.webhooksPerSecond), '--seconds', String(seconds)],
+      stack.env,
+      (line) => settings.log(`[storm] ${line}`),
+    );
+    onStorm(job);
+    stormResult = job.output.then(
+      (out) => JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as BenchStormSummary,
+      (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
+    );
+    await waitForStormTraffic(stack, 30_000);
+  }
+
+  // Warm-up (not measured): worker caches, the SMTP pool and the API's connection are ready.
+  await probeResets({ ...probeBase(stack), perSecond: 5, durationMs: 1_000, deliveryTimeoutMs: 30_000 });
+  settings.log(
+    `${spec.name}: ${settings.resetsPerSecond}/s password resets for ${settings.durationMs / 1000}s…`,
+  );
+  const counters: ProbeCounters = { sent: 0, delivered: 0, lost: 0, slowestMs: 0 };
+  const stopProgress = startProgress(stack, spec, counters, backlog, settings);
+  const probe = await probeResets({
+    ...probeBase(stack),
+    perSecond: settings.resetsPerSecond,
+    durationMs: settings.durationMs,
+    deliveryTimeoutMs: 120_000,
+    counters,
+  }).finally(stopProgress);
+  const videoBacklogAtEnd = await backlog();
+  if (stormResult) settings.log(`${spec.name}: waiting for the storm to finish…`);
+  return {
+    name: spec.name,
+    laneMode: spec.laneMode,
+    workers,
+    videoBacklogQueued: spec.videoBacklog,
+    videoBacklogAtStart,
+    videoBacklogAtEnd,
+    storm: await stormResult,
+    rejected: probe.rejected,
+    undelivered: probe.undelivered,
+    ...summarize(probe.latenciesMs),
+  };
 }
 
-function probeBase(stack: TestStack) {
+function probeBase(stack: BenchStack) {
   return {
     request: async (userId: string, email: string) =>
       (await stack.api('/password-resets', { method: 'POST', json: { userId, email } })).status,
     sink: stack.smtp,
   };
+}
+
+/** A progress line every few seconds while the probe runs. */
+function startProgress(
+  stack: BenchStack,
+  spec: ScenarioSpec,
+  counters: ProbeCounters,
+  backlog: () => Promise<number>,
+  settings: BenchSettings,
+): () => void {
+  const started = Date.now();
+  const provider = httpProvider(stack.providerUrl);
+  const timer = setInterval(() => {
+    void Promise.all([backlog().catch(() => NaN), provider.stats().catch(() => undefined)]).then(
+      ([queued, stats]) => {
+        const storm = stats ? ` · webhooks acked ${stats.webhooks.acked}` : '';
+        settings.log(
+          `${spec.name}: ${Math.round((Date.now() - started) / 1000)}s · resets sent ${counters.sent}` +
+            ` delivered ${counters.delivered} lost ${counters.lost} · slowest ${counters.slowestMs} ms` +
+            ` · video backlog ${queued}${storm}`,
+        );
+      },
+    );
+  }, PROGRESS_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+/** The storm is running once its first webhooks reach the API. */
+async function waitForStormTraffic(stack: BenchStack, timeoutMs: number): Promise<void> {
+  const provider = httpProvider(stack.providerUrl);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { webhooks } = await provider.stats();
+    if (webhooks.acked > 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the webhook storm sent nothing the API acknowledged within ${timeoutMs / 1000} s`);
 }
 
 /** Waits (bounded) until the server shows the queued video work as backlog; returns what it saw. */

@@ -4,6 +4,8 @@ export interface ServiceSpec {
   name: string;
   /** A TypeScript entry file, run with Node and the tsx loader (no extra wrapper process). */
   entry: string;
+  /** Command-line arguments after the entry file. */
+  args?: string[];
   env?: Record<string, string>;
 }
 
@@ -36,7 +38,7 @@ export class Supervisor {
   constructor(private readonly opts: SupervisorOptions) {}
 
   start(spec: ServiceSpec): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
