@@ -23,6 +23,7 @@ export function createApp(deps: ApiDeps): Koa {
     webhookRoutes(deps),
     videoRoutes(deps),
     passwordResetRoutes(deps),
+    codecRoutes(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));

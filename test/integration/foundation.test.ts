@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+
+const run = promisify(execFile);
 
 /** The README's example, exactly as a newcomer copies it. */
 function readmeExample(name: string): string {
@@ -33,27 +36,32 @@ describe('foundation: one slice through the real stack', function () {
   });
 
   it("the README's signed-webhook example gets 202, and the job shows in the API and the Temporal CLI", async () => {
-    const output = execFileSync('bash', ['-euo', 'pipefail', '-c', readmeExample('signed-webhook')], {
-      env: { ...process.env, API: stack.apiUrl },
-      encoding: 'utf8',
-    });
-    assert.match(output, /HTTP 202/, output);
-    const job = JSON.parse(output.trim().split('\n').at(-1)!) as { videoId: string; status: string };
-    assert.match(job.videoId, /^readme-\d+$/);
-    assert.ok(job.status, 'the job reports a status');
-
-    const list = execFileSync(
-      temporalBinaries().cli,
-      [
-        'workflow',
-        'list',
-        '--address',
-        stack.devServer.address,
-        '--query',
-        `WorkflowId = "video-${job.videoId}"`,
-      ],
-      { encoding: 'utf8' },
+    // Asynchronous on purpose: the API under test runs in this process's event loop.
+    const { stdout: output } = await run(
+      'bash',
+      ['-euo', 'pipefail', '-c', readmeExample('signed-webhook')],
+      {
+        env: { ...process.env, API: stack.apiUrl },
+      },
     );
+    assert.match(output, /HTTP 202/, output);
+    const job = JSON.parse(output.trim().split('\n').at(-1)!) as {
+      videoId: string;
+      runStatus: string;
+      state?: { status: string };
+    };
+    assert.match(job.videoId, /^readme-\d+$/);
+    assert.equal(job.runStatus, 'RUNNING');
+    assert.equal(job.state?.status, 'processing', 'the workflow applied the webhook');
+
+    const { stdout: list } = await run(temporalBinaries().cli, [
+      'workflow',
+      'list',
+      '--address',
+      stack.devServer.address,
+      '--query',
+      `WorkflowId = "video-${job.videoId}"`,
+    ]);
     assert.ok(list.includes(`video-${job.videoId}`), list);
   });
 
@@ -143,31 +151,38 @@ describe('foundation: one slice through the real stack', function () {
     assert.ok(plain.includes('codec@example.com'), 'the codec endpoint decrypts the reset input');
   });
 
-  // Last: it stops the dev server under the running API.
-  it('with Temporal unreachable, a valid webhook gets 503 + Retry-After, never a 2xx, and readiness fails', async () => {
-    await stack.devServer.stop();
-    const body = JSON.stringify({ id: 'pred-down', status: 'processing', output: null, error: null });
-    const id = 'msg_down';
-    const now = new Date();
-    const signature = new Webhook(stack.config.webhooks.replicateSecrets[0]!).sign(id, now, body);
-    const started = Date.now();
-    const res = await fetch(`${stack.apiUrl}/webhooks/replicate?videoId=down-1`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body,
+  // Last (mocha runs nested suites after the plain tests): it stops the dev server under the running API.
+  describe('when Temporal is down', () => {
+    it('with Temporal unreachable, a valid webhook gets 503 + Retry-After, never a 2xx, and readiness fails', async () => {
+      await stack.devServer.stop();
+      const body = JSON.stringify({ id: 'pred-down', status: 'processing', output: null, error: null });
+      const id = 'msg_down';
+      const now = new Date();
+      const signature = new Webhook(stack.config.webhooks.replicateSecrets[0]!).sign(id, now, body);
+      const started = Date.now();
+      const res = await fetch(`${stack.apiUrl}/webhooks/replicate?videoId=down-1`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+      });
+      assert.equal(res.status, 503);
+      assert.ok(res.headers.get('retry-after'), 'Retry-After tells the sender when to come back');
+      assert.ok(
+        Date.now() - started < stack.config.webhooks.ackDeadlineMs + 2_000,
+        'answered within the ack deadline',
+      );
+      const probeStarted = Date.now();
+      assert.equal((await fetch(`${stack.apiUrl}/readyz`)).status, 503);
+      assert.ok(
+        Date.now() - probeStarted < 5_000,
+        `readiness took ${Date.now() - probeStarted} ms to say no`,
+      );
     });
-    assert.equal(res.status, 503);
-    assert.ok(res.headers.get('retry-after'), 'Retry-After tells the sender when to come back');
-    assert.ok(
-      Date.now() - started < stack.config.webhooks.ackDeadlineMs + 2_000,
-      'answered within the ack deadline',
-    );
-    assert.equal((await fetch(`${stack.apiUrl}/readyz`)).status, 503);
   });
 });
 

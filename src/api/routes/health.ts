@@ -9,7 +9,9 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
   router.get('/readyz', async (ctx) => {
     try {
-      await deps.client.workflowService.getSystemInfo({});
+      // Bounded: the client retries an unreachable server for many seconds, and a probe that
+      // hangs is as bad as a failed one.
+      await withTimeout(deps.client.workflowService.getSystemInfo({}), 2_000);
       ctx.body = { status: 'ready', temporal: 'reachable' };
     } catch (err) {
       deps.log.warn({ err: String(err) }, 'readiness check: Temporal unreachable');
@@ -23,4 +25,12 @@ export function healthRoutes(deps: ApiDeps): Router {
     ctx.body = await deps.metrics.registry.metrics();
   });
   return router;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
