@@ -14,6 +14,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** Remote codec the Web UI calls to show decrypted payloads (Floodgate's API /codec). */
   uiCodecEndpoint?: string;
+  /** Extra `temporal server start-dev` arguments. */
+  extraArgs?: string[];
   /** Where the server's own log lines go; defaults to this process's stderr. */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
@@ -67,6 +69,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
+  args.push(...(opts.extraArgs ?? []));
   return args;
 }
 

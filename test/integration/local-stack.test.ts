@@ -24,7 +24,14 @@ describe('local stack (npm start)', function () {
     ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, provider: provider! };
   });
   afterEach(() => {
-    if (stack && stack.exitCode === null) stack.kill('SIGKILL');
+    // The stack runs in its own process group: a failed test takes all of it down, not just the supervisor.
+    if (stack?.pid && stack.exitCode === null) {
+      try {
+        process.kill(-stack.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -44,6 +51,7 @@ describe('local stack (npm start)', function () {
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     stack = child;
     const up = new Promise<void>((resolve, reject) => {
