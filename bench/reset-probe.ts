@@ -19,12 +19,25 @@ export interface ProbeCounters {
   slowestMs: number;
 }
 
+/** One reset whose mail arrived; epoch ms on the bench's clock. */
+export interface Delivery {
+  userId: string;
+  sentAt: number;
+  /** The API's 202 arrived. */
+  answeredAt: number;
+  /** The SMTP sink accepted the mail. */
+  receivedAt: number;
+}
+
 export interface ProbeResult {
-  /** Request sent → mail accepted by the SMTP sink, ms. */
+  delivered: Delivery[];
+  /** Request sent → mail accepted by the SMTP sink, ms, one per delivery. */
   latenciesMs: number[];
   rejected: number;
   undelivered: number;
 }
+
+type Outcome = Delivery | 'rejected' | 'undelivered';
 
 /**
  * Password resets at a steady rate, each for a new user, each timed from just before the
@@ -35,36 +48,39 @@ export async function probeResets(opts: ProbeOptions): Promise<ProbeResult> {
   const total = Math.max(1, Math.round((opts.durationMs / 1000) * opts.perSecond));
   const intervalMs = 1000 / opts.perSecond;
   const started = Date.now();
-  const probes: Array<Promise<number | 'rejected' | 'undelivered'>> = [];
+  const counters = opts.counters ?? { sent: 0, delivered: 0, lost: 0, slowestMs: 0 };
+  const probes: Array<Promise<Outcome>> = [];
   for (let i = 0; i < total; i++) {
     const due = started + i * intervalMs;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    probes.push(probeOne(opts, `bench-${run}-${i}`));
+    probes.push(probeOne(opts, `bench-${run}-${i}`, counters));
   }
   const outcomes = await Promise.all(probes);
+  const delivered = outcomes.filter((o): o is Delivery => typeof o === 'object');
   return {
-    latenciesMs: outcomes.filter((o): o is number => typeof o === 'number'),
+    delivered,
+    latenciesMs: delivered.map((d) => d.receivedAt - d.sentAt),
     rejected: outcomes.filter((o) => o === 'rejected').length,
     undelivered: outcomes.filter((o) => o === 'undelivered').length,
   };
 }
 
-async function probeOne(opts: ProbeOptions, userId: string): Promise<number | 'rejected' | 'undelivered'> {
-  const counters = opts.counters ?? { sent: 0, delivered: 0, lost: 0, slowestMs: 0 };
+async function probeOne(opts: ProbeOptions, userId: string, counters: ProbeCounters): Promise<Outcome> {
   const email = `${userId}@bench.example.test`;
   const sentAt = Date.now();
   counters.sent += 1;
   const status = await opts.request(userId, email).catch(() => 0);
+  const answeredAt = Date.now();
   if (status !== 202) {
     counters.lost += 1;
     return 'rejected';
   }
   try {
     const mail = await opts.sink.waitFor((m) => m.to.includes(email), opts.deliveryTimeoutMs);
-    const latencyMs = mail.receivedAt.getTime() - sentAt;
+    const receivedAt = mail.receivedAt.getTime();
     counters.delivered += 1;
-    counters.slowestMs = Math.max(counters.slowestMs, latencyMs);
-    return latencyMs;
+    counters.slowestMs = Math.max(counters.slowestMs, receivedAt - sentAt);
+    return { userId, sentAt, answeredAt, receivedAt };
   } catch {
     counters.lost += 1;
     return 'undelivered';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { stopRunningStacks } from './bench-stack.js';
+import { latencyTable, phaseTable } from './report.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 
 /**
@@ -15,8 +16,9 @@ import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.
  *
  *   npm run bench -- --duration 60s --rate 2 --backlog 4000 --download 2s --webhooks 1500
  */
-const USAGE = `npm run bench -- [--duration 60s] [--rate 2] [--backlog 4000] [--download 2s] [--webhooks 1500] [--verbose]
+const USAGE = `npm run bench -- [--duration 60s] [--warm-up 5s] [--rate 2] [--backlog 4000] [--download 2s] [--webhooks 1500] [--verbose]
 
+  --warm-up    resets at the same rate before measuring, under the same load (not measured)
   --rate       password resets per second (measured)
   --backlog    synthetic video jobs queued before measuring (each holds a video slot for --download)
   --webhooks   webhook storm during the saturated scenarios, per minute (0 = none)
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '60s' },
+      'warm-up': { type: 'string', default: '5s' },
       rate: { type: 'string', default: '2' },
       backlog: { type: 'string', default: '4000' },
       download: { type: 'string', default: '2s' },
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const settings = {
     durationMs: duration(values.duration, '--duration'),
+    warmUpMs: duration(values['warm-up'], '--warm-up'),
     resetsPerSecond: Number(values.rate),
     webhooksPerSecond: Number(values.webhooks) / 60,
     slowDownloadMs: duration(values.download, '--download'),
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
   const idle = results[0]!;
   const dedicated = results[1]!;
   const ratio = dedicated.p99 / idle.p99;
-  printTable(results, idle.p99);
+  process.stdout.write(`\n${latencyTable(results, idle.p99)}\n\n${phaseTable(results)}\n`);
   process.stdout.write(
     `\ndedicated p99 under saturation = ${dedicated.p99} ms (${ratio.toFixed(2)}x idle p99)` +
       `; goal ≤ 1000 ms and ≤ 2x idle\n`,
@@ -86,36 +90,6 @@ async function main(): Promise<void> {
     `${JSON.stringify({ scenario: 'urgent-lane', settings: { ...settings, log: undefined, verbose: undefined, backlog }, lanes, load, results, dedicatedToIdleP99: ratio }, null, 2)}\n`,
   );
   process.stdout.write(`results: ${file}\n`);
-}
-
-function printTable(results: ScenarioResult[], idleP99: number): void {
-  const header = [
-    'scenario',
-    'n',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'p99 / idle p99',
-    'max ms',
-    'lost',
-    'video backlog start→end',
-  ];
-  const rows = results.map((r) => [
-    r.name,
-    String(r.count),
-    String(r.p50),
-    String(r.p95),
-    String(r.p99),
-    `${(r.p99 / idleP99).toFixed(2)}x`,
-    String(r.max),
-    String(r.rejected + r.undelivered),
-    `${r.videoBacklogAtStart}→${r.videoBacklogAtEnd}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
 
 main().then(

@@ -3,6 +3,7 @@ import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { startChildJob, type ChildJob } from './child-job.js';
 import { summarize, type LatencySummary } from './percentiles.js';
+import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
 import { probeResets, type ProbeCounters } from './reset-probe.js';
 import type { BenchStormSummary } from './storm.js';
 import { activityBacklog, queueSyntheticVideoJobs } from './synthetic-video-load.js';
@@ -16,6 +17,8 @@ export interface ScenarioSpec {
 
 export interface BenchSettings {
   durationMs: number;
+  /** Resets sent (not measured) before the measurement, under the scenario's load. */
+  warmUpMs: number;
   /** Webhooks per second from the simulated provider during saturated scenarios (0 = none). */
   webhooksPerSecond: number;
   resetsPerSecond: number;
@@ -37,6 +40,8 @@ export interface ScenarioResult extends LatencySummary {
   storm?: BenchStormSummary | { error: string };
   rejected: number;
   undelivered: number;
+  /** Where the time went, from each reset's workflow history. */
+  breakdown: PhaseBreakdown;
 }
 
 const root = new URL('../', import.meta.url).pathname;
@@ -82,8 +87,8 @@ async function measure(
 
   let stormResult: Promise<ScenarioResult['storm']> | undefined;
   if (spec.videoBacklog > 0 && settings.webhooksPerSecond > 0) {
-    // Outlasts the measurement: 5 s of start-up and warm-up margin.
-    const seconds = settings.durationMs / 1000 + 5;
+    // Outlasts warm-up and measurement, with 5 s to spare.
+    const seconds = (settings.warmUpMs + settings.durationMs) / 1000 + 5;
     const job = startChildJob(
       `${root}bench/storm.ts`,
       ['--webhooks-per-second', String(settings.webhooksPerSecond), '--seconds', String(seconds)],
@@ -98,8 +103,16 @@ async function measure(
     await waitForStormTraffic(stack, 30_000);
   }
 
-  // Warm-up (not measured): worker caches, the SMTP pool and the API's connection are ready.
-  await probeResets({ ...probeBase(stack), perSecond: 5, durationMs: 1_000, deliveryTimeoutMs: 30_000 });
+  // Warm-up (not measured), under the same load: worker caches, the SMTP pool and the API's
+  // connection are ready, and the storm process is past its start-up (loading and compiling
+  // its code on this machine's cores, which a real provider would not).
+  settings.log(`${spec.name}: warm-up ${settings.warmUpMs / 1000}s…`);
+  await probeResets({
+    ...probeBase(stack),
+    perSecond: settings.resetsPerSecond,
+    durationMs: settings.warmUpMs,
+    deliveryTimeoutMs: 30_000,
+  });
   settings.log(
     `${spec.name}: ${settings.resetsPerSecond}/s password resets for ${settings.durationMs / 1000}s…`,
   );
@@ -113,6 +126,7 @@ async function measure(
     counters,
   }).finally(stopProgress);
   const videoBacklogAtEnd = await backlog();
+  const breakdown = await breakDownResets(client, config.passwordReset.idKey, probe.delivered);
   if (stormResult) settings.log(`${spec.name}: waiting for the storm to finish…`);
   return {
     name: spec.name,
@@ -124,6 +138,7 @@ async function measure(
     storm: await stormResult,
     rejected: probe.rejected,
     undelivered: probe.undelivered,
+    breakdown,
     ...summarize(probe.latenciesMs),
   };
 }
