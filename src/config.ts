@@ -64,6 +64,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Extra `temporal server start-dev` arguments for the local stack, space-separated. */
+  TEMPORAL_DEV_SERVER_ARGS: z.string().default(''),
 
   /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
   PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
@@ -164,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS.split(/\s+/).filter(Boolean),
     },
     payloadEncryption: {
       keys: encryptionKeys,

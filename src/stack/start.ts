@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       uiPort: config.temporal.uiPort,
       dbFile: join(config.dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
+      extraArgs: config.temporal.devServerExtraArgs,
       uiCodecEndpoint: config.payloadEncryption.keys.length
         ? `http://127.0.0.1:${config.api.port}/codec`
         : undefined,
