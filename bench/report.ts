@@ -13,6 +13,7 @@ export function latencyTable(results: ScenarioResult[], idleP99: number): string
     'max ms',
     'lost',
     'video backlog start→end',
+    'cpu % bench / other',
   ];
   const rows = results.map((r) => [
     r.name,
@@ -24,6 +25,7 @@ export function latencyTable(results: ScenarioResult[], idleP99: number): string
     String(r.max),
     String(r.rejected + r.undelivered),
     `${r.videoBacklogAtStart}→${r.videoBacklogAtEnd}`,
+    r.cpu ? `${r.cpu.bench} / ${r.cpu.other}` : 'n/a',
   ]);
   return formatTable(header, rows);
 }

@@ -18,11 +18,14 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 export const PHASES = ['api', 'workflowTaskQueued', 'workflowTaskRun', 'activityQueued', 'mailSend'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** One reset: when it was sent, its total latency and each phase (ms). */
+export type PhaseRow = { sentAt: string; totalMs: number } & Record<Phase, number>;
+
 export interface PhaseBreakdown {
   /** Per phase, over every delivery whose history could be read. */
   phases: Record<Phase, LatencySummary>;
   /** The slowest deliveries, phase by phase (ms). */
-  slowest: Array<{ totalMs: number } & Record<Phase, number>>;
+  slowest: PhaseRow[];
 }
 
 export async function breakDownResets(
@@ -30,7 +33,7 @@ export async function breakDownResets(
   idKey: string,
   deliveries: Delivery[],
 ): Promise<PhaseBreakdown> {
-  const rows: Array<{ totalMs: number } & Record<Phase, number>> = [];
+  const rows: PhaseRow[] = [];
   for (const delivery of deliveries) {
     const workflowId = passwordResetWorkflowId(delivery.userId, idKey);
     try {
@@ -49,10 +52,7 @@ export async function breakDownResets(
   return { phases, slowest };
 }
 
-function phasesOf(
-  delivery: Delivery,
-  events: HistoryEvent[],
-): ({ totalMs: number } & Record<Phase, number>) | undefined {
+function phasesOf(delivery: Delivery, events: HistoryEvent[]): PhaseRow | undefined {
   const first = (key: keyof HistoryEvent) => {
     const event = events.find((e) => e[key]);
     return event?.eventTime ? timestampMs(event.eventTime) : undefined;
@@ -65,6 +65,7 @@ function phasesOf(
   const actStarted = first('activityTaskStartedEventAttributes');
   if ([started, wfScheduled, wfStarted, wfCompleted, actScheduled, actStarted].includes(undefined)) return;
   return {
+    sentAt: new Date(delivery.sentAt).toISOString(),
     totalMs: delivery.receivedAt - delivery.sentAt,
     api: started! - delivery.sentAt,
     workflowTaskQueued: wfStarted! - wfScheduled!,

@@ -77,6 +77,13 @@ async function main(): Promise<void> {
     `\ndedicated p99 under saturation = ${dedicated.p99} ms (${ratio.toFixed(2)}x idle p99)` +
       `; goal ≤ 1000 ms and ≤ 2x idle\n`,
   );
+  const cores = results.find((r) => r.cpu)?.cpu?.cores;
+  if (cores) {
+    process.stdout.write(
+      `cpu: % of one core during each measurement (${cores} cores = ${cores * 100}%); ` +
+        `"other" is load from outside the bench, which skews the figures\n`,
+    );
+  }
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `urgent-lane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -3,6 +3,7 @@ import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { startChildJob, type ChildJob } from './child-job.js';
 import { summarize, type LatencySummary } from './percentiles.js';
+import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
 import { probeResets, type ProbeCounters } from './reset-probe.js';
 import type { BenchStormSummary } from './storm.js';
@@ -42,6 +43,8 @@ export interface ScenarioResult extends LatencySummary {
   undelivered: number;
   /** Where the time went, from each reset's workflow history. */
   breakdown: PhaseBreakdown;
+  /** CPU used during the measurement, by the bench's processes and by anything else. */
+  cpu?: CpuUse;
 }
 
 const root = new URL('../', import.meta.url).pathname;
@@ -118,6 +121,7 @@ async function measure(
   );
   const counters: ProbeCounters = { sent: 0, delivered: 0, lost: 0, slowestMs: 0 };
   const stopProgress = startProgress(stack, spec, counters, backlog, settings);
+  const cpuWindow = startCpuWindow();
   const probe = await probeResets({
     ...probeBase(stack),
     perSecond: settings.resetsPerSecond,
@@ -125,6 +129,7 @@ async function measure(
     deliveryTimeoutMs: 120_000,
     counters,
   }).finally(stopProgress);
+  const cpu = cpuWindow();
   const videoBacklogAtEnd = await backlog();
   const breakdown = await breakDownResets(client, config.passwordReset.idKey, probe.delivered);
   if (stormResult) settings.log(`${spec.name}: waiting for the storm to finish…`);
@@ -139,6 +144,7 @@ async function measure(
     rejected: probe.rejected,
     undelivered: probe.undelivered,
     breakdown,
+    cpu,
     ...summarize(probe.latenciesMs),
   };
 }
