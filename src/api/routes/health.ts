@@ -9,9 +9,9 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
   router.get('/readyz', async (ctx) => {
     try {
-      // Bounded: the client retries an unreachable server for many seconds, and a probe that
-      // hangs is as bad as a failed one.
-      await withTimeout(deps.client.workflowService.getSystemInfo({}), 2_000);
+      // Bounded twice: a deadline for a server that does not answer, and the client's short
+      // retry budget for one that refuses connections (src/temporal/client.ts).
+      await deps.client.withDeadline(Date.now() + 2_000, () => deps.client.workflowService.getSystemInfo({}));
       ctx.body = { status: 'ready', temporal: 'reachable' };
     } catch (err) {
       deps.log.warn({ err: String(err) }, 'readiness check: Temporal unreachable');
@@ -25,12 +25,4 @@ export function healthRoutes(deps: ApiDeps): Router {
     ctx.body = await deps.metrics.registry.metrics();
   });
   return router;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
