@@ -9,6 +9,7 @@ import { Supervisor, type ServiceSpec } from '../src/stack/supervisor.js';
 import { connectClient } from '../src/temporal/client.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
 import { freePort } from '../test/support/free-port.js';
+import { startChildJob, type ChildJob } from './child-job.js';
 import { createChildOutput } from './child-output.js';
 import { waitForHttp, waitForPollers } from './readiness.js';
 
@@ -34,6 +35,8 @@ export interface BenchStack {
   /** Rejects as soon as a child process dies unexpectedly. */
   failure: Promise<never>;
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** Runs a finite job (e.g. the storm) in its own process with the stack's environment; `stop()` ends it too. */
+  startJob(name: string, entry: string, args: string[]): ChildJob;
   stop(): Promise<void>;
 }
 
@@ -140,6 +143,11 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
         if (init.json !== undefined) headers.set('content-type', 'application/json');
         const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
         return fetch(`${apiUrl}${path}`, { ...init, headers, body });
+      },
+      startJob: (name, entry, args) => {
+        const job = startChildJob(entry, args, env, (line) => output.print(name, line));
+        cleanups.push(() => job.stop());
+        return job;
       },
       stop,
     };

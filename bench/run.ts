@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `urgent-lane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // The lane capacity the worker processes ran with (defaults unless set in the environment).
-  const { lanes } = loadConfig();
+  const { urgent, video, tenantFairnessWeights } = loadConfig().lanes;
+  const lanes = { urgent, video, tenantFairnessWeights };
   const load =
     `synthetic video backlog (${backlog} jobs, ${settings.slowDownloadMs} ms downloads)` +
     (settings.webhooksPerSecond > 0 ? ` + webhook storm at ${values.webhooks}/min` : '; no webhook storm');

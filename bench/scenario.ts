@@ -1,7 +1,6 @@
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
-import { startChildJob, type ChildJob } from './child-job.js';
 import { summarize, type LatencySummary } from './percentiles.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
@@ -60,14 +59,9 @@ export async function runScenario(spec: ScenarioSpec, settings: BenchSettings): 
     verbose: settings.verbose,
     log: settings.log,
   });
-  let storm: ChildJob | undefined;
   try {
-    return await Promise.race([
-      stack.failure,
-      measure(stack, spec, workers, settings, (job) => (storm = job)),
-    ]);
+    return await Promise.race([stack.failure, measure(stack, spec, workers, settings)]);
   } finally {
-    await storm?.stop();
     await stack.stop();
   }
 }
@@ -77,7 +71,6 @@ async function measure(
   spec: ScenarioSpec,
   workers: string[],
   settings: BenchSettings,
-  onStorm: (job: ChildJob) => void,
 ): Promise<ScenarioResult> {
   const { config, client } = stack;
   const videoQueue = spec.laneMode === 'shared' ? TASK_QUEUES.shared : TASK_QUEUES.video;
@@ -92,13 +85,12 @@ async function measure(
   if (spec.videoBacklog > 0 && settings.webhooksPerSecond > 0) {
     // Outlasts warm-up and measurement, with 5 s to spare.
     const seconds = (settings.warmUpMs + settings.durationMs) / 1000 + 5;
-    const job = startChildJob(
-      `${root}bench/storm.ts`,
-      ['--webhooks-per-second', String(settings.webhooksPerSecond), '--seconds', String(seconds)],
-      stack.env,
-      (line) => settings.log(`[storm] ${line}`),
-    );
-    onStorm(job);
+    const job = stack.startJob('storm', `${root}bench/storm.ts`, [
+      '--webhooks-per-second',
+      String(settings.webhooksPerSecond),
+      '--seconds',
+      String(seconds),
+    ]);
     stormResult = job.output.then(
       (out) => JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as BenchStormSummary,
       (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
