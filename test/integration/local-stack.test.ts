@@ -57,7 +57,7 @@ describe('local stack (npm start)', function () {
     const up = new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('Floodgate is up')) resolve();
+        if (output.includes('Ctrl-C stops everything.')) resolve(); // the banner's last line
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
