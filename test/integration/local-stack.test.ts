@@ -71,12 +71,13 @@ describe('local stack (npm start)', function () {
     return out ? out.split('\n').map((s) => Number(s.trim())) : [];
   }
 
+  /** Running, not merely a zombie waiting for a reaper. */
   function alive(pid: number): boolean {
     try {
-      process.kill(pid, 0);
-      return true;
+      const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+      return state !== '' && !state.startsWith('Z');
     } catch {
-      return false;
+      return false; // ps exits non-zero when the pid is gone
     }
   }
 
@@ -114,10 +115,13 @@ describe('local stack (npm start)', function () {
     assert.ok(children.length >= 6, `expected dev server + 5 services, saw ${children.length} children`);
     assert.equal(await stopWithCtrlC(child), 0);
     await new Promise((r) => setTimeout(r, 500));
+    const survivors = children.filter((pid) => alive(pid));
+    const describe = (pid: number) =>
+      execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
     assert.deepEqual(
-      children.filter((pid) => alive(pid)),
+      survivors,
       [],
-      'no child process may outlive the stack',
+      `no child process may outlive the stack: ${survivors.map(describe).join('; ')}`,
     );
     assert.ok(existsSync(join(dataDir, 'temporal.sqlite')), 'dev server state is kept under DATA_DIR');
   });
