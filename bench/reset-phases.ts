@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type proto from '@temporalio/proto';
 import { passwordResetWorkflowId } from '../src/api/password-reset-id.js';
-import { summarize, type LatencySummary } from './percentiles.js';
+import { summarize, type LatencySummary } from '../dev/provider/latency-recorder.js';
 import type { Delivery } from './reset-probe.js';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;

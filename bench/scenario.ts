@@ -1,7 +1,7 @@
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
-import { summarize, type LatencySummary } from './percentiles.js';
+import { summarize, type LatencySummary } from '../dev/provider/latency-recorder.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
 import { probeResets, type ProbeCounters } from './reset-probe.js';
