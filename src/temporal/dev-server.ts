@@ -98,6 +98,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     });
   }
 
+  // Whatever way the owning process ends (a test runner's process.exit, a crash), the server
+  // it started must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exitedPromise.then(() => process.off('exit', killOnExit));
+
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   const stop = async () => {
