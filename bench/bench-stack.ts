@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startSmtpSink, type SmtpSink } from '../dev/smtp-sink/smtp-sink.js';
@@ -7,8 +5,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { TASK_QUEUES, type LaneMode } from '../src/shared/task-queues.js';
 import { Supervisor, type ServiceSpec } from '../src/stack/supervisor.js';
 import { connectClient } from '../src/temporal/client.js';
-import { startDevServer } from '../src/temporal/dev-server.js';
-import { freePort } from '../test/support/free-port.js';
+import { startLocalServices } from '../test/support/local-services.js';
 import { startChildJob, type ChildJob } from './child-job.js';
 import { createChildOutput } from './child-output.js';
 import { waitForHttp, waitForPollers } from './readiness.js';
@@ -73,16 +70,8 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   failure.catch(() => undefined);
 
   try {
-    const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const [temporalPort, apiPort, smtpPort, providerPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    const devServer = await startDevServer({ port: temporalPort, onLog: () => undefined });
-    cleanups.push(() => devServer.stop());
+    const { devServer, ports, env: serviceEnv } = await startLocalServices(cleanups, 'floodgate-bench-');
+    const { api: apiPort, smtp: smtpPort, provider: providerPort } = ports;
     devServer.process.once('exit', (code, signal) =>
       fail(new Error(`Temporal dev server exited (${signal ?? `code ${code}`})`)),
     );
@@ -90,13 +79,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     const env: Record<string, string> = {
       LOG_LEVEL: 'warn',
       LANE_MODE: opts.laneMode,
-      TEMPORAL_ADDRESS: devServer.address,
-      DATA_DIR: dataDir,
-      PORT: String(apiPort),
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      SMTP_SINK_PORT: String(smtpPort),
-      PROVIDER_BASE_URL: `http://127.0.0.1:${providerPort}`,
-      PROVIDER_SIM_PORT: String(providerPort),
+      ...serviceEnv,
     };
     // Children see the caller's environment too (e.g. URGENT_ACTIVITY_SLOTS); the config is theirs.
     const config = loadConfig({ ...process.env, ...env });

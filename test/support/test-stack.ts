@@ -1,6 +1,4 @@
 import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
@@ -9,11 +7,11 @@ import { createApiMetrics } from '../../src/api/metrics.js';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import type { DevServer } from '../../src/temporal/dev-server.js';
 import { createLaneWorker } from '../../src/workers/lane-worker.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../dev/provider/simulated-provider.js';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
-import { freePort } from './free-port.js';
+import { startLocalServices } from './local-services.js';
 import { projectWorkflowBundle } from './workflow-bundle.js';
 
 export type LaneName = 'urgent' | 'video' | 'shared';
@@ -70,30 +68,14 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     cleanups.length = 0;
   };
   try {
-    const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-test-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-
-    const [temporalPort, apiPort, smtpPort, providerPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    const devServer = await startDevServer({ port: temporalPort, onLog: () => undefined });
-    cleanups.push(() => devServer.stop());
-
-    const env: Record<string, string> = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: String(apiPort),
-      TEMPORAL_ADDRESS: devServer.address,
-      DATA_DIR: dataDir,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      SMTP_SINK_PORT: String(smtpPort),
-      PROVIDER_BASE_URL: `http://127.0.0.1:${providerPort}`,
-      PROVIDER_SIM_PORT: String(providerPort),
-      ...opts.env,
-    };
+    const {
+      dataDir,
+      devServer,
+      ports,
+      env: serviceEnv,
+    } = await startLocalServices(cleanups, 'floodgate-test-');
+    const { api: apiPort, smtp: smtpPort, provider: providerPort } = ports;
+    const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'warn', ...serviceEnv, ...opts.env };
     const config = loadConfig(env);
     const log = createLogger('test', config.logLevel);
 
