@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { startDevServer, type DevServer } from '../temporal/dev-server.js';
+import { temporalBinaries } from '../temporal/binaries.js';
+import { devServerArgs, waitForFrontend } from '../temporal/dev-server.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
 /**
@@ -81,23 +82,31 @@ async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
 
-  let devServer: DevServer | undefined;
   let shuttingDown = false;
   const supervisor = new Supervisor({
     restart: config.stack.restartChildren,
-    print: (name, line) => out(`${tag(name)}${line}`),
+    print: (name, line) => {
+      if (!shuttingDown) out(`${tag(name)}${line}`);
+    },
     onFatal: (reason) => {
       out(`${tag('stack')}!!! ${reason}; stopping the stack`);
       void shutdown(1);
     },
+    pidDir: join(config.dataDir, 'run'),
   });
 
   async function shutdown(code: number): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     out(`${tag('stack')}stopping…`);
+    // Clients first, the server they talk to last, so nothing logs a lost connection on the way out.
+    await Promise.all(
+      supervisor
+        .names()
+        .filter((n) => n !== 'temporal')
+        .map((n) => supervisor.stop(n)),
+    );
     await supervisor.stopAll();
-    await devServer?.stop();
     out(`${tag('stack')}stopped`);
     process.exit(code);
   }
@@ -105,29 +114,31 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   let temporalAddress = config.temporal.address;
+  const ownServer = !temporalAddress;
   if (!temporalAddress) {
     out(`${tag('stack')}starting Temporal dev server on 127.0.0.1:${config.temporal.devServerPort}…`);
-    devServer = await startDevServer({
-      port: config.temporal.devServerPort,
-      uiPort: config.temporal.uiPort,
-      dbFile: join(config.dataDir, 'temporal.sqlite'),
-      namespace: config.temporal.namespace,
-      extraArgs: config.temporal.devServerExtraArgs,
-      uiCodecEndpoint: config.payloadEncryption.keys.length
-        ? `http://127.0.0.1:${config.api.port}/codec`
-        : undefined,
-      onLog: (line) => {
-        if (!shuttingDown) out(`${tag('temporal')}${line}`);
-      },
+    // Supervised like every other service: after a crash it restarts on the same SQLite file,
+    // and the API answers 503 meanwhile while the workers reconnect by themselves.
+    const dbFile = join(config.dataDir, 'temporal.sqlite');
+    supervisor.start({
+      name: 'temporal',
+      command: temporalBinaries().cli,
+      args: devServerArgs({
+        port: config.temporal.devServerPort,
+        uiPort: config.temporal.uiPort,
+        dbFile,
+        namespace: config.temporal.namespace,
+        extraArgs: config.temporal.devServerExtraArgs,
+        uiCodecEndpoint: config.payloadEncryption.keys.length
+          ? `http://127.0.0.1:${config.api.port}/codec`
+          : undefined,
+      }),
     });
-    devServer.process.once('exit', (code, signal) => {
-      if (shuttingDown) return;
-      out(
-        `${tag('temporal')}!!! dev server exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`,
-      );
-      void shutdown(1);
-    });
-    temporalAddress = devServer.address;
+    temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
+    const server = supervisor.process('temporal');
+    await waitForFrontend(temporalAddress, config.temporal.namespace, Date.now() + 30_000, () =>
+      server && server.exitCode === null && server.signalCode === null ? undefined : 'exited',
+    );
   } else {
     out(
       `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS); no dev server started`,
@@ -137,7 +148,7 @@ async function main(): Promise<void> {
   const env = childEnv(config, temporalAddress);
   for (const spec of services(config, env)) supervisor.start(spec);
 
-  if (await waitForApi(config, 90_000)) banner(config, temporalAddress, devServer !== undefined);
+  if (await waitForApi(config, 90_000)) banner(config, temporalAddress, ownServer);
   else out(`${tag('stack')}!!! the API did not become ready within 90 s; see the lines above`);
 }
 

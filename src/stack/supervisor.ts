@@ -1,49 +1,85 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ServiceSpec {
   name: string;
-  /** A TypeScript entry file, run with Node and the tsx loader (no extra wrapper process). */
-  entry: string;
-  /** Command-line arguments after the entry file. */
+  /** A TypeScript entry file, run with Node and the tsx loader (no extra wrapper process)… */
+  entry?: string;
+  /** …or any executable (a Temporal server, PostgreSQL), spawned directly, no shell. */
+  command?: string;
+  /** Command-line arguments after the entry file or command. */
   args?: string[];
   env?: Record<string, string>;
+  cwd?: string;
+  /** Run as this user and group (a root supervisor running PostgreSQL, which refuses root). */
+  uid?: number;
+  gid?: number;
+  /** Signal for a graceful stop (PostgreSQL wants SIGINT for a fast shutdown). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface SupervisorOptions {
-  /** Restart a service that dies; otherwise the whole stack stops. */
+  /** Restart a service that dies; otherwise `onFatal` is called and the caller stops the stack. */
   restart: boolean;
-  /** Restarts allowed per service inside `restartWindowMs` before the stack gives up. */
-  maxRestarts?: number;
-  restartWindowMs?: number;
   print: (service: string, line: string) => void;
-  /** Called once when the supervisor decides the stack cannot continue. */
+  /** Called once when a service dies and restarting is off. */
   onFatal: (reason: string) => void;
+  /** Called after every start and restart, with the new process. */
+  onStart?: (name: string, child: ChildProcess) => void;
+  /** Called when a service dies on its own (not when the supervisor stopped it). */
+  onCrash?: (name: string, how: string) => void;
+  /** Each running service's PID is written to `<pidDir>/<name>.pid` (for operators and fault tests). */
+  pidDir?: string;
 }
 
 interface Running {
   spec: ServiceSpec;
   child: ChildProcess;
-  restarts: number[];
+  startedAt: number;
+  /** Consecutive quick deaths, for the backoff. */
+  quickDeaths: number;
+  stopped: boolean;
+  restartTimer?: NodeJS.Timeout;
 }
 
+/** A service that stayed up this long is healthy again: its next crash restarts at once-ish. */
+const HEALTHY_AFTER_MS = 30_000;
+const MAX_BACKOFF_MS = 8_000;
+
 /**
- * Runs the stack's processes, prefixes their output, and never lets the stack sit silently
- * half-up: a service that dies is reported loudly and restarted with backoff, or, after too
- * many deaths in a row, the whole stack is stopped.
+ * Runs the stack's processes and prefixes their output. A service that dies is reported loudly
+ * and restarted with a capped backoff, for as long as the stack runs: one process dying never
+ * stops the stack (unless restarts are turned off, for benches that must fail fast).
  */
 export class Supervisor {
   private readonly running = new Map<string, Running>();
   private stopping = false;
 
-  constructor(private readonly opts: SupervisorOptions) {}
+  constructor(private readonly opts: SupervisorOptions) {
+    if (opts.pidDir) mkdirSync(opts.pidDir, { recursive: true });
+  }
 
-  start(spec: ServiceSpec): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+  start(spec: ServiceSpec): ChildProcess {
+    const [command, args] = spec.command
+      ? [spec.command, spec.args ?? []]
+      : [process.execPath, ['--import', 'tsx', spec.entry ?? '', ...(spec.args ?? [])]];
+    if (!spec.command && !spec.entry) throw new Error(`service ${spec.name} needs an entry or a command`);
+    const child = spawn(command, args, {
       env: { ...process.env, ...spec.env },
+      cwd: spec.cwd,
+      uid: spec.uid,
+      gid: spec.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const entry: Running = this.running.get(spec.name) ?? { spec, child, restarts: [] };
-    entry.child = child;
+    const previous = this.running.get(spec.name);
+    const entry: Running = {
+      spec,
+      child,
+      startedAt: Date.now(),
+      quickDeaths: previous?.quickDeaths ?? 0,
+      stopped: false,
+    };
     this.running.set(spec.name, entry);
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
@@ -54,47 +90,79 @@ export class Supervisor {
         for (const line of lines) if (line.trim()) this.opts.print(spec.name, line);
       });
     }
+    child.once('error', (err) =>
+      this.opts.print(spec.name, `!!! could not start ${command}: ${err.message}`),
+    );
     child.once('exit', (code, signal) => this.onExit(entry, code, signal));
+    if (this.opts.pidDir && child.pid) writeFileSync(this.pidFile(spec.name), `${child.pid}\n`);
+    this.opts.onStart?.(spec.name, child);
+    return child;
+  }
+
+  /** The current process of a service, if it is running. */
+  process(name: string): ChildProcess | undefined {
+    const entry = this.running.get(name);
+    return entry && isAlive(entry.child) ? entry.child : undefined;
+  }
+
+  names(): string[] {
+    return [...this.running.keys()];
+  }
+
+  private pidFile(name: string): string {
+    return join(this.opts.pidDir ?? '.', `${name}.pid`);
   }
 
   private onExit(entry: Running, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.stopping) return;
+    if (this.opts.pidDir) rmSync(this.pidFile(entry.spec.name), { force: true });
+    if (this.stopping || entry.stopped) return;
     const { name } = entry.spec;
-    this.opts.print(name, `!!! ${name} exited unexpectedly (${signal ?? `code ${code}`})`);
+    const how = signal ?? `code ${code}`;
+    this.opts.print(name, `!!! ${name} exited unexpectedly (${how})`);
+    this.opts.onCrash?.(name, how);
     if (!this.opts.restart) {
-      this.opts.onFatal(`${name} exited and STACK_RESTART_CHILDREN is off`);
+      this.opts.onFatal(`${name} exited and restarting is off`);
       return;
     }
-    const now = Date.now();
-    const windowMs = this.opts.restartWindowMs ?? 60_000;
-    entry.restarts = entry.restarts.filter((t) => now - t < windowMs);
-    if (entry.restarts.length >= (this.opts.maxRestarts ?? 5)) {
-      this.opts.onFatal(`${name} died ${entry.restarts.length + 1} times within ${windowMs / 1000} s`);
-      return;
-    }
-    entry.restarts.push(now);
-    const delay = Math.min(500 * 2 ** (entry.restarts.length - 1), 8_000);
+    entry.quickDeaths = Date.now() - entry.startedAt >= HEALTHY_AFTER_MS ? 1 : entry.quickDeaths + 1;
+    const delay = Math.min(250 * 2 ** (entry.quickDeaths - 1), MAX_BACKOFF_MS);
     this.opts.print(name, `!!! restarting ${name} in ${delay} ms`);
-    setTimeout(() => {
-      if (!this.stopping) this.start(entry.spec);
+    entry.restartTimer = setTimeout(() => {
+      if (!this.stopping && !entry.stopped) this.start(entry.spec);
     }, delay);
   }
 
-  /** SIGTERM to every service, SIGKILL to any still alive after the grace period. */
+  /** Stops one service for good (no restart): its stop signal, then SIGKILL after the grace period. */
+  async stop(name: string, graceMs = 10_000): Promise<void> {
+    const entry = this.running.get(name);
+    if (!entry) return;
+    entry.stopped = true;
+    clearTimeout(entry.restartTimer);
+    this.running.delete(name);
+    await stopProcess(entry.child, entry.spec.stopSignal ?? 'SIGTERM', graceMs);
+  }
+
+  /** Stops every service at once (callers that need an order stop services one by one first). */
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    await Promise.all(
-      [...this.running.values()].map(({ child }) => {
-        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-        return new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        });
-      }),
-    );
+    const entries = [...this.running.values()];
+    for (const entry of entries) clearTimeout(entry.restartTimer);
+    await Promise.all(entries.map((e) => stopProcess(e.child, e.spec.stopSignal ?? 'SIGTERM', graceMs)));
   }
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (!isAlive(child) || child.pid === undefined) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
 }

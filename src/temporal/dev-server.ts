@@ -114,22 +114,40 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     clearTimeout(timer);
   };
 
+  try {
+    await waitForFrontend(address, opts.namespace ?? 'default', deadline, () => exited);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, process: child, stop };
+}
+
+/**
+ * Resolves once a Temporal frontend at `address` answers gRPC and knows `namespace`; throws at
+ * `deadline`, or as soon as `exitedReason()` says the server process is gone.
+ */
+export async function waitForFrontend(
+  address: string,
+  namespace: string,
+  deadline: number,
+  exitedReason: () => string | undefined = () => undefined,
+): Promise<void> {
   for (;;) {
-    if (exited)
-      throw new Error(`Temporal dev server ${exited} before it was ready (port ${opts.port} in use?)`);
+    const exited = exitedReason();
+    if (exited) throw new Error(`Temporal server ${exited} before it was ready (port in use?)`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
         await connection.workflowService.getSystemInfo({});
-        await connection.workflowService.describeNamespace({ namespace: opts.namespace ?? 'default' });
+        await connection.workflowService.describeNamespace({ namespace });
       } finally {
         await connection.close();
       }
-      return { address, process: child, stop };
+      return;
     } catch (err) {
       if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`Temporal dev server not ready on ${address} after start-up timeout: ${String(err)}`);
+        throw new Error(`Temporal server not ready on ${address} after start-up timeout: ${String(err)}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
