@@ -29,9 +29,18 @@ export function requireJsonContentType(ctx: Context): void {
   if (!ctx.is('application/json', 'application/*+json')) throw new UnsupportedMediaTypeError();
 }
 
+/** Rejects bytes that are not UTF-8 instead of silently replacing them. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseJson(raw: Buffer): unknown {
+  let text: string;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw new BadRequestError('body is not valid UTF-8', 'invalid_utf8');
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new BadRequestError('body is not valid JSON', 'invalid_json');
   }

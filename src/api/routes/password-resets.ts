@@ -20,13 +20,14 @@ import { PRIORITY, taskQueueFor } from '../../shared/task-queues.js';
 import type { passwordReset } from '../../workflows/password-reset.js';
 import type { ApiDeps } from '../deps.js';
 import { BadRequestError, GoneError, UnavailableError } from '../errors.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { requireApiKey } from '../middleware/api-key.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { passwordResetWorkflowId } from '../password-reset-id.js';
 
-const userId = z.string().trim().min(1).max(200);
-const requestBody = z.object({ userId, email: z.email().max(320) });
-const redeemBody = z.object({ userId, token: z.string().min(1).max(512) });
+const userId = z.string().trim().min(1).max(FIELD_LIMITS.userId);
+const requestBody = z.object({ userId, email: z.email().max(FIELD_LIMITS.email) });
+const redeemBody = z.object({ userId, token: z.string().min(1).max(FIELD_LIMITS.resetToken) });
 
 /** `POST /password-resets` (answers before any mail is sent) and `POST /password-resets/redeem`. */
 export function passwordResetRoutes(deps: ApiDeps): Router {

@@ -64,10 +64,7 @@ export function videoRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/', async (ctx) => {
-    const limit = Math.min(
-      Number(ctx.query.limit ?? LIST_LIMIT.default) || LIST_LIMIT.default,
-      LIST_LIMIT.max,
-    );
+    const limit = listLimit(single(ctx.query.limit));
     const query = videoListQuery({ status: single(ctx.query.status), tenantId: single(ctx.query.tenantId) });
     const videos = [];
     for await (const run of client.workflow.list({ query, pageSize: limit })) {
@@ -154,6 +151,15 @@ function summary(run: Omit<WorkflowExecutionDescription, 'raw' | 'staticSummary'
     startTime: run.startTime.toISOString(),
     closeTime: run.closeTime?.toISOString(),
   };
+}
+
+/** `?limit=`: a whole number from 1 to the maximum; anything else is a 400, not a guess. */
+function listLimit(value: string | undefined): number {
+  if (value === undefined) return LIST_LIMIT.default;
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= LIST_LIMIT.max))
+    throw new BadRequestError(`limit must be a whole number from 1 to ${LIST_LIMIT.max}`, 'invalid_field');
+  return n;
 }
 
 function single(value: string | string[] | undefined): string | undefined {

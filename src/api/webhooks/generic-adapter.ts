@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
 import { isProviderStatus, isValidVideoId, type ProviderStatus } from '../../shared/video-job.js';
-import { asObject, invalidField, optionalHttpUrl, optionalString, requiredString } from './fields.js';
+import { FIELD_LIMITS } from '../field-limits.js';
+import {
+  asObject,
+  bounded,
+  invalidField,
+  optionalHttpUrl,
+  optionalString,
+  optionalTimestamp,
+  requiredString,
+  singleValue,
+} from './fields.js';
 import { verifyHexHmac } from './hmac-signature.js';
-import { single, type WebhookAdapter } from './webhook-adapter.js';
+import type { WebhookAdapter } from './webhook-adapter.js';
 
 /** The original design's status words, mapped onto the provider statuses. */
 const STATUS_ALIASES: Record<string, ProviderStatus> = {
@@ -11,6 +21,9 @@ const STATUS_ALIASES: Record<string, ProviderStatus> = {
   completed: 'succeeded',
   error: 'failed',
 };
+
+/** Printable ASCII without spaces, like a Standard Webhooks message id. */
+const EVENT_ID = /^[\x21-\x7e]+$/;
 
 /**
  * The original design's webhook: hex HMAC-SHA256 in `X-Signature`, body `{video_id, status,
@@ -21,33 +34,42 @@ export function genericAdapter(opts: { secrets: readonly string[] }): WebhookAda
   return {
     source: 'generic',
     verify(delivery) {
-      verifyHexHmac(delivery.rawBody, single(delivery.headers['x-signature']), opts.secrets);
+      const header = singleValue(delivery.headers['x-signature'], 'x-signature');
+      if (header !== undefined) bounded(header, 'x-signature', FIELD_LIMITS.xSignature);
+      verifyHexHmac(delivery.rawBody, header, opts.secrets);
     },
     normalize(body, delivery) {
       const obj = asObject(body, 'body');
-      const videoId = requiredString(obj, 'video_id');
-      if (!isValidVideoId(videoId)) throw invalidField('video_id', 'is not a valid video id');
-      const rawStatus = requiredString(obj, 'status').toLowerCase();
+      const videoId = requiredString(obj, 'video_id', FIELD_LIMITS.id);
+      if (!isValidVideoId(videoId)) throw invalidField('video_id', 'must match [A-Za-z0-9_-]{1,128}');
+      const rawStatus = requiredString(obj, 'status', FIELD_LIMITS.status).toLowerCase();
       const status = STATUS_ALIASES[rawStatus] ?? rawStatus;
-      if (!isProviderStatus(status))
-        throw invalidField('status', `"${rawStatus.slice(0, 40)}" is not a known status`);
-      const downloadUrl = optionalHttpUrl(optionalString(obj, 'download_url'), 'download_url');
+      if (!isProviderStatus(status)) throw invalidField('status', `"${rawStatus}" is not a known status`);
+      const downloadUrl = optionalHttpUrl(
+        optionalString(obj, 'download_url', FIELD_LIMITS.url),
+        'download_url',
+      );
       const metadata =
         obj.metadata === undefined || obj.metadata === null ? {} : asObject(obj.metadata, 'metadata');
-      const tenantId = optionalString(metadata, 'tenant_id', 'metadata.tenant_id') ?? 'unknown';
-      if (!isValidVideoId(tenantId)) throw invalidField('metadata.tenant_id', 'is not a valid id');
-      const error = optionalString(obj, 'error') ?? optionalString(metadata, 'error', 'metadata.error');
+      const tenantId =
+        optionalString(metadata, 'tenant_id', FIELD_LIMITS.id, 'metadata.tenant_id') ?? 'unknown';
+      if (!isValidVideoId(tenantId))
+        throw invalidField('metadata.tenant_id', 'must match [A-Za-z0-9_-]{1,128}');
+      const error =
+        optionalString(obj, 'error', FIELD_LIMITS.errorText) ??
+        optionalString(metadata, 'error', FIELD_LIMITS.errorText, 'metadata.error');
       const sizeBytes = metadata.size_bytes;
       if (sizeBytes !== undefined && !(Number.isSafeInteger(sizeBytes) && (sizeBytes as number) > 0)) {
         throw invalidField('metadata.size_bytes', 'must be a positive integer');
       }
-      const checksum = optionalString(metadata, 'sha256', 'metadata.sha256');
+      const checksum = optionalString(metadata, 'sha256', 64, 'metadata.sha256');
       if (checksum !== undefined && !/^[0-9a-f]{64}$/i.test(checksum)) {
         throw invalidField('metadata.sha256', 'must be 64 hex characters');
       }
-      const eventId =
-        optionalString(obj, 'event_id') ??
-        `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+      const sentEventId = optionalString(obj, 'event_id', FIELD_LIMITS.eventId);
+      if (sentEventId !== undefined && !EVENT_ID.test(sentEventId))
+        throw invalidField('event_id', 'must be printable ASCII without spaces');
+      const eventId = sentEventId ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
       return {
         tenantId,
         plan: metadata.plan === 'paid' ? 'paid' : 'free',
@@ -55,9 +77,9 @@ export function genericAdapter(opts: { secrets: readonly string[] }): WebhookAda
           eventId,
           videoId,
           status,
-          occurredAt: optionalString(obj, 'occurred_at') ?? new Date().toISOString(),
+          occurredAt: optionalTimestamp(obj, 'occurred_at') ?? new Date().toISOString(),
           ...(downloadUrl && { downloadUrl }),
-          ...(error && { error: error.slice(0, 500) }),
+          ...(error && { error }),
           ...(sizeBytes !== undefined && { sizeBytes: sizeBytes as number }),
           ...(checksum && { checksumSha256: checksum.toLowerCase() }),
         },

@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../errors.js';
 
+/** The `X-Signature` value a sender of the generic source puts on this body. */
+export function signHexHmac(secret: string, rawBody: Buffer): string {
+  return createHmac('sha256', secret).update(rawBody).digest('hex');
+}
+
 /**
  * The original design's scheme: hex HMAC-SHA256 of the raw body (optionally `sha256=`
  * prefixed), checked against every configured secret in constant time.

@@ -1,8 +1,38 @@
 import { outputUrl } from '../../activities/video/replicate-client.js';
 import { isProviderStatus, isValidVideoId } from '../../shared/video-job.js';
-import { asObject, invalidField, optionalString, requiredString } from './fields.js';
+import { FIELD_LIMITS } from '../field-limits.js';
+import {
+  asObject,
+  bounded,
+  invalidField,
+  optionalHttpUrl,
+  optionalString,
+  optionalTimestamp,
+  requiredString,
+  singleValue,
+} from './fields.js';
 import { StandardWebhooksVerifier } from './standard-webhooks-signature.js';
-import { single, type WebhookAdapter } from './webhook-adapter.js';
+import type { WebhookAdapter, WebhookDelivery } from './webhook-adapter.js';
+
+/** Printable ASCII without spaces: what a message id needs, and nothing a log or UI must escape. */
+const WEBHOOK_ID = /^[\x21-\x7e]+$/;
+
+/**
+ * The signature headers, bounded before any HMAC runs over them. Absent ones are left to the
+ * verifier (401); present but oversized, repeated or outside the alphabet is a 400.
+ */
+function signatureHeaders(delivery: WebhookDelivery) {
+  const id = singleValue(delivery.headers['webhook-id'], 'webhook-id');
+  if (id !== undefined) {
+    bounded(id, 'webhook-id', FIELD_LIMITS.webhookId);
+    if (id && !WEBHOOK_ID.test(id))
+      throw invalidField('webhook-id', 'must be printable ASCII without spaces');
+  }
+  const timestamp = singleValue(delivery.headers['webhook-timestamp'], 'webhook-timestamp');
+  const signature = singleValue(delivery.headers['webhook-signature'], 'webhook-signature');
+  if (signature !== undefined) bounded(signature, 'webhook-signature', FIELD_LIMITS.webhookSignature);
+  return { id, timestamp, signature };
+}
 
 /**
  * Replicate: Standard Webhooks signatures and the prediction object as body. The video id is
@@ -14,42 +44,36 @@ export function replicateAdapter(opts: { secrets: readonly string[]; toleranceMs
   return {
     source: 'replicate',
     verify(delivery, nowMs) {
-      verifier.verify(
-        delivery.rawBody,
-        {
-          id: single(delivery.headers['webhook-id']),
-          timestamp: single(delivery.headers['webhook-timestamp']),
-          signature: single(delivery.headers['webhook-signature']),
-        },
-        nowMs,
-      );
+      verifier.verify(delivery.rawBody, signatureHeaders(delivery), nowMs);
     },
     normalize(body, delivery) {
       const prediction = asObject(body, 'body');
-      const predictionId = requiredString(prediction, 'id');
-      const status = requiredString(prediction, 'status');
-      if (!isProviderStatus(status))
-        throw invalidField('status', `"${status.slice(0, 40)}" is not a prediction status`);
+      const predictionId = requiredString(prediction, 'id', FIELD_LIMITS.id);
+      // The prediction id goes into the provider's status URL when the job polls.
+      if (!isValidVideoId(predictionId)) throw invalidField('id', 'must match [A-Za-z0-9_-]{1,128}');
+      const status = requiredString(prediction, 'status', FIELD_LIMITS.status);
+      if (!isProviderStatus(status)) throw invalidField('status', `"${status}" is not a prediction status`);
 
-      const videoParam = single(delivery.query.videoId);
+      const videoParam = singleValue(delivery.query.videoId, 'videoId');
+      if (videoParam !== undefined && !isValidVideoId(videoParam))
+        throw invalidField('videoId', 'must match [A-Za-z0-9_-]{1,128}');
       const videoId = videoParam ?? predictionId;
-      if (!isValidVideoId(videoId))
-        throw invalidField(videoParam ? 'videoId' : 'id', 'is not a valid video id');
-      const tenantParam = single(delivery.query.tenantId);
+      const tenantParam = singleValue(delivery.query.tenantId, 'tenantId');
       if (tenantParam !== undefined && !isValidVideoId(tenantParam))
-        throw invalidField('tenantId', 'is not a valid id');
+        throw invalidField('tenantId', 'must match [A-Za-z0-9_-]{1,128}');
 
-      const downloadUrl = status === 'succeeded' ? outputUrl(prediction.output) : undefined;
-      const error = prediction.error == null ? undefined : String(prediction.error).slice(0, 500);
+      const downloadUrl =
+        status === 'succeeded' ? optionalHttpUrl(outputUrl(prediction.output), 'output') : undefined;
+      const error = optionalString(prediction, 'error', FIELD_LIMITS.errorText);
       const occurredAt =
-        optionalString(prediction, 'completed_at') ??
-        optionalString(prediction, 'started_at') ??
-        optionalString(prediction, 'created_at');
+        optionalTimestamp(prediction, 'completed_at') ??
+        optionalTimestamp(prediction, 'started_at') ??
+        optionalTimestamp(prediction, 'created_at');
       return {
         tenantId: tenantParam ?? 'unknown',
         plan: 'free',
         event: {
-          eventId: single(delivery.headers['webhook-id'])!,
+          eventId: signatureHeaders(delivery).id!,
           videoId,
           status,
           providerJobId: predictionId,

@@ -16,17 +16,13 @@ export interface NormalizedWebhook {
 }
 
 /**
- * One per webhook source. `verify` runs on the raw bytes before anything parses them and
- * throws UnauthorizedError; `normalize` turns the parsed body into an event and throws
- * BadRequestError naming the field it could not use.
+ * One per webhook source. `verify` bounds the signature headers (BadRequestError) and checks
+ * the signature on the raw bytes before anything parses them (UnauthorizedError); `normalize`
+ * turns the parsed body into an event and throws BadRequestError naming the field it could
+ * not use. Neither throws anything else, whatever the input.
  */
 export interface WebhookAdapter {
   readonly source: string;
   verify(delivery: WebhookDelivery, nowMs: number): void;
   normalize(body: unknown, delivery: WebhookDelivery): NormalizedWebhook;
-}
-
-/** The first value of a header or query parameter. */
-export function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
