@@ -22,6 +22,13 @@ function replicateHeaders(body: string, secret: string = DEV_DEFAULTS.replicateS
   };
 }
 
+/** Standard Webhooks signing written out here, apart from the code under test. */
+function rawByteSignature(id: string, ts: string, raw: Buffer): string {
+  const key = Buffer.from(DEV_DEFAULTS.replicateSecret.slice('whsec_'.length), 'base64');
+  const mac = createHmac('sha256', key).update(Buffer.concat([Buffer.from(`${id}.${ts}.`), raw]));
+  return `v1,${mac.digest('base64')}`;
+}
+
 describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
   let app: RunningApp;
   before(async () => {
@@ -92,6 +99,41 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
     });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /^video_id /);
+  });
+
+  it('400 (not 401) for a body that is not UTF-8, correctly signed over its raw bytes', async () => {
+    // 0xff never occurs in UTF-8: a check over a decoded string would see different bytes.
+    const raw = Buffer.concat([
+      Buffer.from('{"id":"pred1","status":"processing","x":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const id = 'msg_not_utf8';
+    const ts = String(Math.floor(Date.now() / 1000));
+    const res = await fetch(`${app.url}/webhooks/replicate`, {
+      method: 'POST',
+      body: raw,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': ts,
+        'webhook-signature': rawByteSignature(id, ts, raw),
+      },
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'invalid_utf8');
+  });
+
+  it('400 naming webhook-id for a 10 KB webhook-id, before anything is recorded', async () => {
+    const body = JSON.stringify(prediction);
+    const headers = replicateHeaders(body);
+    const id = 'm'.repeat(10 * 1024);
+    const ts = headers['webhook-timestamp'];
+    headers['webhook-id'] = id;
+    headers['webhook-signature'] = rawByteSignature(id, ts, Buffer.from(body));
+    const res = await post('/webhooks/replicate', body, headers);
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, /^webhook-id /);
   });
 
   it('503 with Retry-After, within the ack deadline, when Temporal is unreachable', async () => {
