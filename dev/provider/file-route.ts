@@ -54,13 +54,15 @@ export function serveFile(
     return;
   }
   let body = bytes;
-  let status = 200;
+  let status: 200 | 206 = 200;
   if (range) {
     routes.rangeRequests += 1;
     status = 206;
     body = bytes.subarray(range.start, range.end + 1);
     headers['content-range'] = `bytes ${range.start}-${range.end}/${bytes.length}`;
   }
+  routes.fileServed.push({ predictionId: prediction.id, status, start: range ? range.start : 0 });
+  if (routes.fileServed.length > 100) routes.fileServed.shift();
   headers['content-length'] = body.length;
   res.writeHead(status, headers);
   if (req.method === 'HEAD') {

@@ -44,6 +44,8 @@ export interface ProviderStats {
     rangeRequests: number;
     fileErrors: number;
     fileTruncated: number;
+    /** The latest file answers (at most 100): whole file (200) or from which byte (206). */
+    fileServed: Array<{ predictionId: string; status: 200 | 206; start: number }>;
   };
   /** Time from sending a webhook to its 2xx response. */
   ackLatencyMs: LatencySummary;
@@ -78,6 +80,7 @@ function zero(): Counters {
       rangeRequests: 0,
       fileErrors: 0,
       fileTruncated: 0,
+      fileServed: [],
     },
   };
 }

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { DownloadProgress } from '../../src/activities/video/download-activities.js';
 import type { VideoJobResult } from '../../src/shared/video-job.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -55,28 +57,48 @@ describe('fault: video worker killed mid-download', function () {
     await new Promise((r) => setTimeout(r, 5_000));
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
+    // The dead worker sends nothing more: what the server holds now is what the next attempt gets.
+    const heartbeated = await heartbeatedOffset(stack, workflowId);
+    assert.ok(heartbeated > 0, 'a byte offset was heartbeated before the kill');
 
     startVideoWorkerProcess();
     stack.provider!.setChaos({ fileBytesPerSecond: 0 });
     const result = (await stack.client.workflow.getHandle(workflowId).result()) as VideoJobResult;
     assert.equal(result.status, 'completed');
 
-    const stats = stack.provider!.stats().routes;
-    assert.ok(
-      stats.rangeRequests >= 1,
-      `the second attempt should resume with Range (saw ${stats.rangeRequests})`,
+    const { state } = (await (await stack.api(`/videos/${videoId}`)).json()) as {
+      state: { providerJobId: string };
+    };
+    const served = stack
+      .provider!.stats()
+      .routes.fileServed.filter((f) => f.predictionId === state.providerJobId);
+    // One whole-file answer (the first attempt), then the resumed attempt from the heartbeated byte.
+    assert.deepEqual(
+      served.map((f) => `${f.status}@${f.start}`),
+      [`200@0`, `206@${heartbeated}`],
+      'resumed from the heartbeated offset, and no second full download',
     );
     const stored = readdirSync(join(stack.dataDir, 'videos'));
     assert.deepEqual(stored, [`${videoId}.mp4`], 'exactly one stored file, no partial leftovers');
     const bytes = readFileSync(join(stack.dataDir, 'videos', `${videoId}.mp4`));
     assert.equal(bytes.length, 64 * 1024);
-    const { state } = (await (await stack.api(`/videos/${videoId}`)).json()) as {
-      state: { providerJobId: string };
-    };
-    const served = await fetch(`${stack.providerUrl}/files/${state.providerJobId}.mp4`);
-    assert.equal(served.status, 200);
-    const expected = Buffer.from(await served.arrayBuffer());
+    const original = await fetch(`${stack.providerUrl}/files/${state.providerJobId}.mp4`);
+    assert.equal(original.status, 200);
+    const expected = Buffer.from(await original.arrayBuffer());
     const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     assert.equal(digest(bytes), digest(expected), "the resumed file is byte-for-byte the provider's");
   });
 });
+
+/** The download's last heartbeated byte offset as the server holds it (decoded: payloads are encrypted). */
+async function heartbeatedOffset(stack: TestStack, workflowId: string): Promise<number> {
+  const { raw } = await stack.client.workflow.getHandle(workflowId).describe();
+  const download = raw.pendingActivities?.find((a) => a.activityType?.name === 'downloadVideo');
+  assert.ok(download, 'the download is pending');
+  const progress = await decodeFromPayloadsAtIndex<DownloadProgress | undefined>(
+    stack.client.options.loadedDataConverter,
+    0,
+    download.heartbeatDetails?.payloads,
+  );
+  return progress?.offset ?? 0;
+}

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { createDownloadActivities } from '../../src/activities/video/download-activities.js';
 import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { deliverEvent } from '../../src/api/webhooks/deliver-event.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
-import { providerEventSignal, statusQuery, videoWorkflowId } from '../../src/shared/video-job.js';
+import {
+  providerEventSignal,
+  statusQuery,
+  videoWorkflowId,
+  type ProviderEvent,
+} from '../../src/shared/video-job.js';
 import { videoJob } from '../../src/workflows/video-job.js';
 import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
 
@@ -92,11 +100,63 @@ describe('VideoJob workflow: provider events', function () {
         providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/b.mp4' }),
       );
       await handle.result();
-      // Late events after the job finished its provider phase change nothing.
       const done = await handle.query(statusQuery);
       assert.equal(done.status, 'completed');
       assert.equal(done.providerStatus, 'succeeded');
     });
+  });
+
+  it('late events after the job finished change nothing', async () => {
+    const { activities, calls } = fakeActivities();
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    const workflowId = videoWorkflowId(input.videoId);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId,
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/late.mp4' }),
+      );
+      assert.equal((await handle.result()).status, 'completed');
+      const before = await handle.query(statusQuery);
+      const historyBefore = (await handle.fetchHistory()).events?.length;
+      const { runId } = await handle.describe();
+
+      // Late webhooks, through the API's own hand-off (the same call a webhook route makes).
+      const deps = {
+        client: env.client,
+        config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+        log: createLogger('test', 'silent'),
+      };
+      const late = (event: ProviderEvent) =>
+        deliverEvent(deps, 'replicate', { event, tenantId: input.tenantId, plan: input.plan });
+      assert.equal(
+        await late(providerEvent(input.videoId, { status: 'failed', error: 'late failure' })),
+        'late',
+      );
+      assert.equal(await late(providerEvent(input.videoId, { status: 'processing' })), 'late');
+      // And straight at the closed run: the server refuses it.
+      await assert.rejects(
+        handle.signal(providerEventSignal, providerEvent(input.videoId, { status: 'canceled' })),
+        WorkflowNotFoundError,
+      );
+
+      const after = await handle.query(statusQuery);
+      assert.deepEqual(after, before, 'state unchanged');
+      assert.equal(
+        (await handle.fetchHistory()).events?.length,
+        historyBefore,
+        'nothing appended to history',
+      );
+      const now = await handle.describe();
+      assert.equal(now.runId, runId, 'no new run was started by a late event');
+      assert.equal(now.status.name, 'COMPLETED');
+    });
+    assert.deepEqual(calls.download, ['http://127.0.0.1/late.mp4'], 'downloaded once');
   });
 
   it('a failure event after success does not fail the job', async () => {
@@ -194,9 +254,13 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it('keeps polling with backoff until the provider reports a terminal status', async () => {
-    const answers = ['processing', 'processing', 'failed'] as const;
+    // The documented schedule: 15 s after the first poll, doubling, capped at 5 min.
+    const expectedGapsS = [15, 30, 60, 120, 240, 300, 300];
+    const answers = [...expectedGapsS.map(() => 'processing' as const), 'failed' as const];
+    const polledAt: number[] = [];
     const { activities, calls } = fakeActivities({
       async getVideoJobStatus({ providerJobId }) {
+        polledAt.push(await env.currentTimeMs());
         const status = answers[Math.min(calls.status++, answers.length - 1)]!;
         return { providerJobId, status, ...(status === 'failed' && { error: 'GPU out of memory' }) };
       },
@@ -217,7 +281,16 @@ describe('VideoJob workflow: provider events', function () {
       assert.match(String(err.cause?.message), /GPU out of memory/);
       const state = await handle.query(statusQuery);
       assert.equal(state.status, 'failed');
-      assert.equal(state.polls, 3);
+      assert.equal(state.polls, answers.length);
+    });
+    const gapsS = polledAt.slice(1).map((t, i) => (t - polledAt[i]!) / 1000);
+    assert.equal(gapsS.length, expectedGapsS.length);
+    gapsS.forEach((gap, i) => {
+      // Skipped time is exact up to the activity's own scheduling: a few seconds of slack at most.
+      assert.ok(
+        gap >= expectedGapsS[i]! && gap < expectedGapsS[i]! + 5,
+        `gap ${i + 1} was ${gap} s, expected ${expectedGapsS[i]} s (all: ${gapsS.join(', ')})`,
+      );
     });
   });
 });
