@@ -16,6 +16,26 @@ import { projectWorkflowBundle } from './workflow-bundle.js';
 
 export type LaneName = 'urgent' | 'video' | 'shared';
 
+/** A lane worker's `run()` ended with an error: the stack under test lost a lane. */
+export class LaneWorkerCrashed extends Error {
+  constructor(lane: LaneName, cause: unknown) {
+    super(`lane worker "${lane}" crashed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'LaneWorkerCrashed';
+  }
+}
+
+/**
+ * Thrown outside any promise chain, so mocha's uncaught-error handler fails the test that is
+ * running (with this cause), instead of the test going on against a stack without the lane.
+ */
+function failRunningTest(lane: LaneName, cause: unknown): void {
+  process.nextTick(() => {
+    throw new LaneWorkerCrashed(lane, cause);
+  });
+}
+
 export interface TestStackOptions {
   /** Environment overrides, as a user would set them. */
   env?: Partial<Record<keyof Env, string>>;
@@ -123,7 +143,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       workers.set(lane, worker);
       running.set(
         lane,
-        worker.run().catch((err: unknown) => console.error(`worker ${lane} failed:`, err)),
+        worker.run().catch((err: unknown) => failRunningTest(lane, err)),
       );
       return worker;
     }
