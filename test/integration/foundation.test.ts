@@ -122,18 +122,12 @@ describe('foundation: one slice through the real stack', function () {
   });
 
   it("history is encrypted, and the API's codec endpoint decrypts it for the Web UI", async () => {
-    await stack.api('/password-resets', {
-      method: 'POST',
-      json: { userId: 'u-codec', email: 'codec@example.com' },
-    });
-    await stack.smtp.waitFor((m) => m.to.includes('codec@example.com'), 30_000);
-    const payloads: Array<{ metadata?: Record<string, Uint8Array>; data?: Uint8Array }> = [];
-    for await (const run of stack.client.workflow.list({ query: 'WorkflowType = "passwordReset"' })) {
-      const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-      assert.ok(!JSON.stringify(history).includes('codec@example.com'), 'no plaintext address in history');
-      payloads.push(...collectPayloads(history));
-    }
-    assert.ok(payloads.length > 0);
+    const email = 'codec@example.com';
+    await requestResetAndWaitForMail(stack, 'u-codec', email);
+    const { payloads, addressFound } = await searchResetHistories(stack, email);
+    assert.ok(payloads.length > 0, 'the reset runs have payloads');
+    for (const p of payloads) assert.equal(encodingOf(p), 'binary/encrypted', 'every payload is encrypted');
+    assert.equal(addressFound, false, 'the address is in no payload, metadata or data');
     const res = await stack.api('/codec/decode', {
       method: 'POST',
       json: {
@@ -149,6 +143,31 @@ describe('foundation: one slice through the real stack', function () {
     const decoded = (await res.json()) as { payloads: Array<{ data: string }> };
     const plain = decoded.payloads.map((p) => Buffer.from(p.data, 'base64').toString()).join('\n');
     assert.ok(plain.includes('codec@example.com'), 'the codec endpoint decrypts the reset input');
+  });
+
+  describe('with PAYLOAD_ENCRYPTION_KEYS=off (the control for the encryption check)', () => {
+    let plain: TestStack;
+    before(async () => {
+      plain = await startTestStack({
+        lanes: ['urgent'],
+        provider: false,
+        env: { PAYLOAD_ENCRYPTION_KEYS: 'off' },
+      });
+    });
+    after(async () => {
+      await plain?.stop();
+    });
+
+    it('the same search finds the address in plaintext payloads', async () => {
+      const email = 'control@example.com';
+      await requestResetAndWaitForMail(plain, 'u-control', email);
+      const { payloads, addressFound } = await searchResetHistories(plain, email);
+      assert.ok(
+        payloads.some((p) => encodingOf(p) === 'json/plain'),
+        'plain JSON payloads',
+      );
+      assert.equal(addressFound, true, 'without encryption the search must see the address');
+    });
   });
 
   // Last (mocha runs nested suites after the plain tests): it stops the dev server under the running API.
@@ -199,4 +218,34 @@ function collectPayloads(
     }
   }
   return out;
+}
+
+type HistoryPayload = { metadata?: Record<string, Uint8Array>; data?: Uint8Array };
+
+async function requestResetAndWaitForMail(stack: TestStack, userId: string, email: string): Promise<void> {
+  const res = await stack.api('/password-resets', { method: 'POST', json: { userId, email } });
+  assert.equal(res.status, 202);
+  await stack.smtp.waitFor((m) => m.to.includes(email), 30_000);
+}
+
+/**
+ * Every payload in every password-reset history, and whether `needle` occurs in any of their
+ * bytes as stored (data and metadata, not a base64 or JSON rendering of them).
+ */
+async function searchResetHistories(
+  stack: TestStack,
+  needle: string,
+): Promise<{ payloads: HistoryPayload[]; addressFound: boolean }> {
+  const payloads: HistoryPayload[] = [];
+  for await (const run of stack.client.workflow.list({ query: 'WorkflowType = "passwordReset"' })) {
+    const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    payloads.push(...collectPayloads(history));
+  }
+  const bytesOf = (p: HistoryPayload) => [p.data ?? new Uint8Array(), ...Object.values(p.metadata ?? {})];
+  const addressFound = payloads.some((p) => bytesOf(p).some((b) => Buffer.from(b).includes(needle)));
+  return { payloads, addressFound };
+}
+
+function encodingOf(p: HistoryPayload): string {
+  return Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString();
 }
