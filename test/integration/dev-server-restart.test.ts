@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { videoWorkflowId } from '../../src/shared/video-job.js';
-import { startNpmStack, type NpmStartStack } from '../support/npm-start-stack.js';
+import { startNpmStack, type NpmStartStack } from '../../dev/faults/npm-start-process.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
