@@ -138,18 +138,24 @@ describe('Temporal dev server killed under npm start', function () {
     const held = holdNextProcess(stack, 'temporal', oldServer, 4_000);
 
     // During the outage every answer is a durable 202 or a 503 with Retry-After, never anything else.
-    const seen = { webhook: 0, reset: 0, readyz: 0 };
+    const seen = { webhook: 0, reset: 0, submit: 0, readyz: 0 };
     const acceptedVideos: string[] = [];
     const acceptedResets: string[] = [];
-    for (let i = 0; i < 100 && (seen.webhook === 0 || seen.reset === 0 || seen.readyz === 0); i += 1) {
-      const [w, r, ready] = await Promise.all([
+    for (
+      let i = 0;
+      i < 100 && (seen.webhook === 0 || seen.reset === 0 || seen.submit === 0 || seen.readyz === 0);
+      i += 1
+    ) {
+      const [w, r, v, ready] = await Promise.all([
         webhook(`outage-${i}`),
         api('/password-resets', { userId: `u-outage-${i}`, email: `outage-${i}@example.com` }),
+        api('/videos', { tenantId: 'acme', input: { prompt: `outage ${i}` } }),
         fetch(`${stack.apiUrl}/readyz`),
       ]);
       for (const [name, res] of [
         ['webhook', w],
         ['reset', r],
+        ['submit', v],
       ] as const) {
         if (res.status === 503) {
           assert.ok(res.headers.get('retry-after'), `${name} 503 carries Retry-After`);
@@ -158,11 +164,15 @@ describe('Temporal dev server killed under npm start', function () {
       }
       if (w.status === 202) acceptedVideos.push(`outage-${i}`);
       if (r.status === 202) acceptedResets.push(`outage-${i}@example.com`);
+      if (v.status === 202) acceptedVideos.push(((await v.json()) as { videoId: string }).videoId);
       if (ready.status === 503) seen.readyz += 1;
       else assert.equal(ready.status, 200);
       await sleep(100);
     }
-    assert.ok(seen.webhook > 0 && seen.reset > 0 && seen.readyz > 0, `503s seen: ${JSON.stringify(seen)}`);
+    assert.ok(
+      seen.webhook > 0 && seen.reset > 0 && seen.submit > 0 && seen.readyz > 0,
+      `503s seen: ${JSON.stringify(seen)}`,
+    );
     const heldMs = await held;
 
     await until('/readyz ready again', 120_000, async () =>
@@ -210,7 +220,7 @@ describe('Temporal dev server killed under npm start', function () {
     const workersAfter = { urgent: stack.pid('worker-urgent'), video: stack.pid('worker-video') };
     process.stdout.write(
       `      dev server back in ${recoveredMs} ms (not counting ${heldMs} ms held); 503s ${JSON.stringify(seen)}; accepted during outage ` +
-        `${acceptedVideos.length} webhooks, ${acceptedResets.length} resets; workers ` +
+        `${acceptedVideos.length} jobs (webhook or submit), ${acceptedResets.length} resets; workers ` +
         `${JSON.stringify(workersBefore) === JSON.stringify(workersAfter) ? 'kept their processes' : 'were restarted'}\n`,
     );
   });
