@@ -10,14 +10,12 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
   const readiness = createReadinessCheck(deps);
   router.get('/readyz', async (ctx) => {
-    const state = await readiness();
-    if (state.ready) {
-      ctx.body = { status: 'ready', temporal: state.temporal };
-      return;
+    const { ready, ...detail } = await readiness();
+    if (!ready) {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
     }
-    ctx.status = 503;
-    ctx.set('Retry-After', '5');
-    ctx.body = { status: 'not_ready', ...state, ready: undefined };
+    ctx.body = { status: ready ? 'ready' : 'not_ready', ...detail };
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;
