@@ -1,7 +1,3 @@
-import type { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
-
-const { TaskQueueType } = proto.temporal.api.enums.v1;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `url` until it answers 2xx. */
@@ -19,32 +15,5 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
   }
 }
 
-/**
- * Waits until a worker polls `taskQueue` for both workflow and activity tasks, as the server
- * sees it: the worker process has bundled its workflows and is taking work.
- */
-export async function waitForPollers(
-  client: Client,
-  namespace: string,
-  taskQueue: string,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const polled = async (taskQueueType: proto.temporal.api.enums.v1.TaskQueueType) => {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType,
-    });
-    return (pollers?.length ?? 0) > 0;
-  };
-  for (;;) {
-    if (
-      (await polled(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) &&
-      (await polled(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY))
-    )
-      return;
-    if (Date.now() > deadline) throw new Error(`no worker polls "${taskQueue}" within ${timeoutMs / 1000} s`);
-    await sleep(500);
-  }
-}
+/** The stack's own poller check, shared with /readyz. */
+export { waitForPollers } from '../src/temporal/lane-pollers.js';

@@ -58,6 +58,8 @@ const schema = z.object({
   GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** Task queues that need a polling worker before /readyz says ready; "none" checks none. */
+  READY_TASK_QUEUES: list.optional(),
 
   // Temporal
   TEMPORAL_ADDRESS: z.string().optional(),
@@ -152,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.HOST,
       apiKeys: e.API_KEYS,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`,
+      readyTaskQueues: readyTaskQueues(e.READY_TASK_QUEUES, e.LANE_MODE),
     },
     webhooks: {
       bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
@@ -211,6 +214,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       restartChildren: e.STACK_RESTART_CHILDREN,
     },
   };
+}
+
+/** By default every lane of the mode must have a worker: `npm start` runs one per lane. */
+function readyTaskQueues(listed: string[] | undefined, mode: 'dedicated' | 'shared'): string[] {
+  if (listed?.length === 1 && listed[0] === 'none') return [];
+  return listed ?? (mode === 'shared' ? ['shared'] : ['urgent', 'video']);
 }
 
 function parseWeights(spec: string): Record<string, number> {

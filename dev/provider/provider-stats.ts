@@ -29,6 +29,8 @@ export interface ProviderStats {
     retries: number;
     /** Deliveries abandoned after the last attempt. */
     gaveUp: number;
+    /** Video ids of those deliveries (the webhook URL's `videoId`, else the prediction id), at most 10,000. */
+    gaveUpVideoIds: string[];
     /** Deliveries refused with a 4xx other than 408/429 (not retried). */
     rejected: number;
     /** Deliveries waiting for a free slot, and in progress. */
@@ -69,6 +71,7 @@ function zero(): Counters {
       failedByStatus: {},
       retries: 0,
       gaveUp: 0,
+      gaveUpVideoIds: [],
       rejected: 0,
     },
     routes: {

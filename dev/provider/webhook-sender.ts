@@ -108,6 +108,7 @@ export class WebhookSender {
     }
     if (attempt >= this.policy.maxAttempts) {
       w.gaveUp += 1;
+      if (w.gaveUpVideoIds.length < 10_000) w.gaveUpVideoIds.push(videoIdOf(message));
       return;
     }
     const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
@@ -141,5 +142,16 @@ export class WebhookSender {
     } catch {
       return timeout.aborted ? 'timeout' : 'network';
     }
+  }
+}
+
+/** The job a webhook is about: the `videoId` Floodgate put on the URL, else the prediction id. */
+function videoIdOf(message: OutgoingWebhook): string {
+  const fromUrl = new URL(message.url).searchParams.get('videoId');
+  if (fromUrl) return fromUrl;
+  try {
+    return String((JSON.parse(message.body) as { id?: unknown }).id ?? '');
+  } catch {
+    return '';
   }
 }

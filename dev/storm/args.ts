@@ -1,4 +1,5 @@
 import type { ChaosKnobs } from '../provider/chaos.js';
+import { DEFAULT_COMPRESSION } from './retry-schedule.js';
 
 export type StormMode = 'adopt' | 'submit' | 'mixed';
 
@@ -19,6 +20,8 @@ export interface StormArgs {
   burstMs: number;
   /** Where Floodgate stores videos; when given, the storm checks one file per job. */
   storageDir?: string;
+  /** The storm's own calls retry on Standard Webhooks' schedule divided by this. */
+  retryCompression: number;
   help: boolean;
 }
 
@@ -42,6 +45,9 @@ export const USAGE = `npm run storm -- [options]
   --storage-dir <dir>    check exactly one stored file per completed job (default DATA_DIR/videos;
                          "none" skips the check, e.g. against a stack on another machine)
   --timeout <d>          how long to wait for every job to be terminal (default 5m)
+  --retry-compression <n> the storm's own calls (POST /videos, provider control) retry on the
+                         Standard Webhooks schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h) divided by n
+                         (default 300: 0.25s, 1s, 6s, 24s, 60s, 2m, 2m)
 `;
 
 export class ArgsError extends Error {}
@@ -77,13 +83,13 @@ function parsePositiveInt(spec: string, flag: string): number {
 
 export function parseStormArgs(
   argv: readonly string[],
-  defaults: Omit<StormArgs, 'help' | 'chaos'>,
+  defaults: Omit<StormArgs, 'help' | 'chaos' | 'retryCompression'>,
 ): StormArgs {
-  const args: StormArgs = { ...defaults, chaos: {}, help: false };
+  const args: StormArgs = { ...defaults, chaos: {}, help: false, retryCompression: DEFAULT_COMPRESSION };
   const booleans = new Set(['--reorder', '--help', '-h']);
   const withValue = new Set(
     ['rate', 'duration', 'jobs', 'mode', 'drop', 'duplicate', 'delay', 'error', 'fail', 'burst']
-      .concat(['api', 'provider', 'api-key', 'temporal', 'storage-dir', 'timeout'])
+      .concat(['api', 'provider', 'api-key', 'temporal', 'storage-dir', 'timeout', 'retry-compression'])
       .map((f) => `--${f}`),
   );
   for (let i = 0; i < argv.length; i += 1) {
@@ -161,6 +167,9 @@ export function parseStormArgs(
         break;
       case '--timeout':
         args.timeoutMs = parseDuration(v, name);
+        break;
+      case '--retry-compression':
+        args.retryCompression = parsePositiveInt(v, name);
         break;
       default:
         throw new ArgsError(`unknown option ${name}\n\n${USAGE}`);

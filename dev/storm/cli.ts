@@ -3,6 +3,8 @@ import { connectClient, temporalAddress } from '../../src/temporal/client.js';
 import { ArgsError, parseStormArgs, USAGE, type StormArgs } from './args.js';
 import { createProgressLine } from './progress-line.js';
 import { httpProvider } from './provider-control.js';
+import { compressedSchedule } from './retry-schedule.js';
+import { newRetryCounters, retryingFetch } from './retrying-fetch.js';
 import { runStorm } from './run-storm.js';
 import { formatSummary } from './summary.js';
 
@@ -55,6 +57,13 @@ async function main(): Promise<number> {
   );
 
   const client = await connectClient(config, args.temporalAddress);
+  // Every call the storm makes itself retries like a real webhook sender.
+  const senderCounters = newRetryCounters();
+  const send = retryingFetch({
+    scheduleMs: compressedSchedule(args.retryCompression),
+    attemptTimeoutMs: 30_000,
+    counters: senderCounters,
+  });
   const progress = createProgressLine();
   try {
     const summary = await runStorm({
@@ -65,7 +74,9 @@ async function main(): Promise<number> {
       chaos: args.chaos,
       apiUrl: args.apiUrl,
       apiKey: args.apiKey,
-      provider: httpProvider(args.providerUrl),
+      provider: httpProvider(args.providerUrl, send),
+      send,
+      senderCounters,
       client,
       timeoutMs,
       storageDir: args.storageDir,

@@ -11,6 +11,8 @@ export interface JobCreatorDeps {
   apiUrl: string;
   apiKey: string;
   provider: ProviderControl;
+  /** How `POST /videos` is sent (the storm retries like a real sender); plain fetch by default. */
+  send?: (url: string, init: RequestInit) => Promise<Response>;
   /** Called for every `POST /videos` answer, for latency and 5xx accounting. */
   onSubmitAnswer(status: number | 'network', ms: number): void;
 }
@@ -29,7 +31,7 @@ export function createJobCreator(deps: JobCreatorDeps): (count: number) => Promi
   async function submit(n: number): Promise<CreatedJob | undefined> {
     const started = performance.now();
     try {
-      const res = await fetch(`${deps.apiUrl}/videos`, {
+      const res = await (deps.send ?? fetch)(`${deps.apiUrl}/videos`, {
         method: 'POST',
         headers: { authorization: `Bearer ${deps.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({

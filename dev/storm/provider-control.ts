@@ -19,9 +19,13 @@ export function inProcessProvider(provider: SimulatedProvider): ProviderControl 
   };
 }
 
-export function httpProvider(baseUrl: string): ProviderControl {
+/** `send` defaults to plain fetch; the storm passes its retrying sender. */
+export function httpProvider(
+  baseUrl: string,
+  send: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): ProviderControl {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${baseUrl}${path}`, {
+    const res = await send(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -6,6 +6,7 @@ import { createJobCreator, type CreatedJob } from './job-creator.js';
 import type { ProviderControl } from './provider-control.js';
 import { driveAtRate } from './rate-driver.js';
 import { checkStoredFiles } from './storage-check.js';
+import { newRetryCounters, type RetryCounters } from './retrying-fetch.js';
 import { countServerErrors, webhookSection, type StormSummary } from './summary.js';
 import { waitForTerminal, type JobOutcome } from './wait-for-terminal.js';
 
@@ -23,6 +24,9 @@ export interface RunStormOptions {
   timeoutMs: number;
   /** When set, every completed job must have exactly one file here. */
   storageDir?: string;
+  /** How the storm's own calls are sent, and their retry counts (shared with the provider control). */
+  send?: (url: string, init: RequestInit) => Promise<Response>;
+  senderCounters?: RetryCounters;
   /** Receives a one-line status about once a second. */
   onProgress?(line: string): void;
 }
@@ -49,6 +53,7 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
       apiUrl: opts.apiUrl,
       apiKey: opts.apiKey,
       provider: opts.provider,
+      send: opts.send,
       onSubmitAnswer: (status, ms) => {
         submitStatuses[status] = (submitStatuses[status] ?? 0) + 1;
         if (status === 202) submitLatency.record(ms);
@@ -82,6 +87,10 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
     .filter((id) => outcomes.get(id) !== 'completed' && outcomes.get(id) !== 'failed');
   const storage = opts.storageDir ? await checkStoredFiles(opts.storageDir, completedIds) : undefined;
   const submitted = jobs.filter((j) => j.via === 'submit').length;
+  const gaveUpOn = new Set(stats.webhooks.gaveUpVideoIds);
+  const recoveredAfterGiveUp = jobs.filter(
+    (j) => gaveUpOn.has(j.videoId) && outcomes.get(j.videoId) !== 'pending',
+  ).length;
   const serverErrors = countServerErrors(stats.webhooks.failedByStatus) + countServerErrors(submitStatuses);
   const summary: StormSummary = {
     mode: opts.mode,
@@ -102,7 +111,9 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
       completed: completedIds.length,
       failed: jobs.length - completedIds.length - lostIds.length,
       lost: lostIds.length,
+      recoveredAfterGiveUp,
     },
+    sender: structuredClone(opts.senderCounters ?? newRetryCounters()),
     serverErrors,
     storage,
     lostIds,

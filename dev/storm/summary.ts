@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../provider/latency-recorder.js';
 import type { ProviderStats } from '../provider/provider-stats.js';
 import type { StormMode } from './args.js';
+import type { RetryCounters } from './retrying-fetch.js';
 import type { StorageCheck } from './storage-check.js';
 
 export interface StormSummary {
@@ -24,7 +25,10 @@ export interface StormSummary {
   };
   ackLatencyMs: LatencySummary;
   submitLatencyMs: LatencySummary;
-  outcomes: { completed: number; failed: number; lost: number };
+  /** Terminal jobs (completed or failed) that had a webhook the provider gave up on: recovered by polling, not lost. */
+  outcomes: { completed: number; failed: number; lost: number; recoveredAfterGiveUp: number };
+  /** The storm's own calls (`POST /videos`, provider control): retries and give-ups. */
+  sender: RetryCounters;
   /** 5xx answers seen anywhere: webhook deliveries and `POST /videos`. */
   serverErrors: number;
   storage?: StorageCheck;
@@ -77,10 +81,19 @@ export function formatSummary(s: StormSummary): string {
     ['dropped', `${s.webhooks.dropped} never sent (recovered by polling)`],
     ['rejected', `${s.webhooks.rejected} (4xx)`],
     ['not acked', failed ? `${failed}, gave up ${s.webhooks.gaveUp}` : `none, gave up ${s.webhooks.gaveUp}`],
+    [
+      'storm calls',
+      `${s.sender.calls} (${s.sender.retries} retries, gave up ${s.sender.gaveUp}` +
+        `${Object.keys(s.sender.failedByStatus).length ? `; failed ${JSON.stringify(s.sender.failedByStatus)}` : ''})`,
+    ],
     ['ack latency', ms(s.ackLatencyMs)],
     ['submit latency', s.submitLatencyMs.count ? ms(s.submitLatencyMs) : '-'],
     ['completed', String(s.outcomes.completed)],
     ['failed', String(s.outcomes.failed)],
+    [
+      'recovered',
+      `${s.outcomes.recoveredAfterGiveUp} jobs whose webhook the provider gave up on (by polling)`,
+    ],
     ['lost', String(s.outcomes.lost) + (s.lostIds.length ? ` (${s.lostIds.slice(0, 5).join(', ')}…)` : '')],
     ['5xx seen', String(s.serverErrors)],
   ];

@@ -8,6 +8,7 @@ import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { connectClient } from '../../src/temporal/client.js';
 import type { DevServer } from '../../src/temporal/dev-server.js';
+import { waitForPollers } from '../../src/temporal/lane-pollers.js';
 import { createLaneWorker } from '../../src/workers/lane-worker.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../dev/provider/simulated-provider.js';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
@@ -160,6 +161,12 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       await connection.close();
     });
     for (const lane of opts.lanes ?? ['urgent', 'video']) await startWorker(lane);
+    // Ready means ready here too: the server sees every lane's pollers before a test sends work.
+    await Promise.all(
+      [...workers.values()].map((w) =>
+        waitForPollers(client, config.temporal.namespace, w.options.taskQueue, 60_000),
+      ),
+    );
 
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const apiKey = config.api.apiKeys[0]!;

@@ -1,13 +1,16 @@
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../logger.js';
-import { AppError } from '../errors.js';
+import { AppError, UnavailableError } from '../errors.js';
 
 /** First in the stack: maps AppErrors to their status, hides everything else behind a 500. */
 export function errorHandler(opts: { log: Logger }): Middleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
-    } catch (err) {
+    } catch (caught) {
+      // Temporal down or too slow on any route is the caller's cue to retry, never a 500.
+      const err = temporalUnavailable(caught) ? new UnavailableError() : caught;
       if (err instanceof AppError) {
         ctx.status = err.status;
         ctx.set(err.headers);
@@ -20,4 +23,10 @@ export function errorHandler(opts: { log: Logger }): Middleware {
       ctx.body = { error: { code: 'internal', message: 'internal error' } };
     }
   };
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), bare or wrapped by the client. */
+function temporalUnavailable(err: unknown): boolean {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4);
 }

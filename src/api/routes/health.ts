@@ -1,24 +1,21 @@
 import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
+import { createReadinessCheck } from '../readiness.js';
 
-/** Liveness, readiness (Temporal reachable) and Prometheus metrics; no API key. */
+/** Liveness, readiness (Temporal reachable, every lane polled) and Prometheus metrics; no API key. */
 export function healthRoutes(deps: ApiDeps): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
+  const readiness = createReadinessCheck(deps);
   router.get('/readyz', async (ctx) => {
-    try {
-      // Bounded twice: a deadline for a server that does not answer, and the client's short
-      // retry budget for one that refuses connections (src/temporal/client.ts).
-      await deps.client.withDeadline(Date.now() + 2_000, () => deps.client.workflowService.getSystemInfo({}));
-      ctx.body = { status: 'ready', temporal: 'reachable' };
-    } catch (err) {
-      deps.log.warn({ err: String(err) }, 'readiness check: Temporal unreachable');
+    const { ready, ...detail } = await readiness();
+    if (!ready) {
       ctx.status = 503;
       ctx.set('Retry-After', '5');
-      ctx.body = { status: 'not_ready', temporal: 'unreachable' };
     }
+    ctx.body = { status: ready ? 'ready' : 'not_ready', ...detail };
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;

@@ -1,0 +1,51 @@
+import type { ApiDeps } from './deps.js';
+import { queuesWithoutPollers } from '../temporal/lane-pollers.js';
+
+export type Readiness =
+  | { ready: true; temporal: 'reachable' }
+  | { ready: false; temporal: 'unreachable' }
+  | { ready: false; temporal: 'reachable'; lanesWithoutWorkers: string[] };
+
+/** A probe every second from several load balancers costs at most one round of calls. */
+const CACHE_MS = 1_000;
+/** Both the reachability call and the poller calls stop waiting after this. */
+const DEADLINE_MS = 2_000;
+
+/**
+ * Ready means Temporal answers and every configured lane has a live worker polling its task
+ * queue, so the first request after "ready" is served as fast as any other. The answer is
+ * cached briefly and concurrent probes share one check.
+ */
+export function createReadinessCheck(
+  deps: Pick<ApiDeps, 'client' | 'config' | 'log'>,
+): () => Promise<Readiness> {
+  let cached: { at: number; value: Promise<Readiness> } | undefined;
+
+  async function check(): Promise<Readiness> {
+    const { client, config } = deps;
+    try {
+      // Bounded twice: a deadline for a server that does not answer, and the client's short
+      // retry budget for one that refuses connections (src/temporal/client.ts).
+      await client.withDeadline(Date.now() + DEADLINE_MS, () => client.workflowService.getSystemInfo({}));
+    } catch (err) {
+      deps.log.warn({ err: String(err) }, 'readiness check: Temporal unreachable');
+      return { ready: false, temporal: 'unreachable' };
+    }
+    try {
+      const missing = await client.withDeadline(Date.now() + DEADLINE_MS, () =>
+        queuesWithoutPollers(client, config.temporal.namespace, config.api.readyTaskQueues),
+      );
+      if (missing.length === 0) return { ready: true, temporal: 'reachable' };
+      return { ready: false, temporal: 'reachable', lanesWithoutWorkers: missing };
+    } catch (err) {
+      deps.log.warn({ err: String(err) }, 'readiness check: task queues not described');
+      return { ready: false, temporal: 'unreachable' };
+    }
+  }
+
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= CACHE_MS) cached = { at: now, value: check() };
+    return cached.value;
+  };
+}
