@@ -110,7 +110,8 @@ const schema = z.object({
   // Cluster profile (npm run start:cluster); TEMPORAL_PORT and TEMPORAL_UI_PORT serve it too.
   CLUSTER_POSTGRES_PORT: port.default(7432),
   /** First of nine consecutive ports for the Temporal server's internal services and metrics. */
-  CLUSTER_PORT_BASE: port.default(7300),
+  // The server stores membership ports as PostgreSQL smallint: all nine must stay below 32768.
+  CLUSTER_PORT_BASE: port.max(32759, 'must be at most 32759 (nine ports below 32768)').default(7300),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
   POSTGRES_BIN_DIR: z.string().optional(),
   /** The user PostgreSQL runs as when the stack is started as root (PostgreSQL refuses root). */

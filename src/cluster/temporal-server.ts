@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { ServiceSpec } from '../stack/supervisor.js';
 import type { ClusterBinaries } from './cluster-binaries.js';
 
@@ -9,6 +9,12 @@ export const COMPOSE_DIR = new URL('../../temporal-compose/', import.meta.url).p
 /** The Temporal server's ports: the frontend on TEMPORAL_PORT, the rest from CLUSTER_PORT_BASE up. */
 export function clusterPorts(config: Config) {
   const base = config.cluster.portBase;
+  // The server records its services' ports in a PostgreSQL smallint column.
+  if (config.temporal.devServerPort > 32767) {
+    throw new ConfigError(
+      `invalid configuration:\n  TEMPORAL_PORT: the cluster profile needs a port below 32768 (got ${config.temporal.devServerPort})`,
+    );
+  }
   return {
     frontend: config.temporal.devServerPort,
     frontendMembership: base,
