@@ -145,7 +145,7 @@ async function main() {
   if (!quietIfCached) say(`schema: ${paths.schemaDir}`);
   const file = join(cacheRoot, 'paths.json');
   writeFileSync(file, `${JSON.stringify(paths, null, 2)}\n`);
-  say(`ready (${file})`);
+  if (!quietIfCached) say(`ready (${file})`);
 }
 
 main().catch((err) => {

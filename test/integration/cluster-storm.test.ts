@@ -22,16 +22,14 @@ const KILL_AFTER_MS = 12_000;
  * PostgreSQL state, senders retry, and no job that was accepted is lost.
  */
 describe('cluster profile: 500-job storm with chaos and a kill -9 of the Temporal server', function () {
-  this.timeout(420_000);
+  this.timeout(600_000);
   let dataDir: string;
   let cluster: ClusterStack;
   let client: Client;
-  let summary: StormSummary;
   const crashes: Array<{ service: string; how: string }> = [];
-  let killedPid = 0;
 
   before(async function () {
-    this.timeout(360_000);
+    this.timeout(240_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-storm-'));
     const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const temporalBase = await freePortRange(10);
@@ -53,34 +51,9 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       },
       onCrash: (service, how) => crashes.push({ service, how }),
     });
-    const { config } = cluster;
-    client = await connectClient(config, cluster.temporalAddress);
-    const killer = setTimeout(() => (killedPid = cluster.kill('temporal', 'SIGKILL')), KILL_AFTER_MS);
-    try {
-      summary = await runStorm({
-        mode: 'mixed',
-        jobs: JOBS,
-        jobsPerSecond: 12,
-        burstMs: 1_000,
-        chaos: {
-          dropPercent: 10,
-          duplicatePercent: 20,
-          reorder: true,
-          statusErrorPercent: 5,
-          fileErrorPercent: 5,
-        },
-        apiUrl: `http://127.0.0.1:${config.api.port}`,
-        apiKey: config.api.apiKeys[0]!,
-        provider: httpProvider(`http://127.0.0.1:${config.stack.providerSimPort}`),
-        client,
-        timeoutMs: 180_000,
-        storageDir: config.storageDir,
-      });
-    } finally {
-      clearTimeout(killer);
-    }
-    console.log(`${formatSummary(summary)}\n`);
+    client = await connectClient(cluster.config, cluster.temporalAddress);
   });
+
   after(async function () {
     this.timeout(90_000);
     await client?.connection.close();
@@ -88,28 +61,36 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('killed the Temporal server mid-storm, and the supervisor started a new one', () => {
-    assert.ok(killedPid > 0, 'the kill happened while the storm ran');
-    assert.deepEqual(
-      crashes.filter((c) => c.service === 'temporal'),
-      [{ service: 'temporal', how: 'SIGKILL' }],
-    );
-    const current = cluster.supervisor.process('temporal');
-    assert.ok(current?.pid && current.pid !== killedPid, 'a new Temporal server process runs');
-  });
+  function storm(): Promise<StormSummary> {
+    const { config } = cluster;
+    return runStorm({
+      mode: 'mixed',
+      jobs: JOBS,
+      jobsPerSecond: 12,
+      burstMs: 1_000,
+      chaos: {
+        dropPercent: 10,
+        duplicatePercent: 20,
+        reorder: true,
+        statusErrorPercent: 5,
+        fileErrorPercent: 5,
+      },
+      apiUrl: `http://127.0.0.1:${config.api.port}`,
+      apiKey: config.api.apiKeys[0]!,
+      provider: httpProvider(`http://127.0.0.1:${config.stack.providerSimPort}`),
+      client,
+      timeoutMs: 180_000,
+      storageDir: config.storageDir,
+    });
+  }
 
-  it('actually applied the chaos: drops, duplicates, polling, file errors', () => {
+  function assertChaosApplied(summary: StormSummary): void {
     assert.ok(summary.webhooks.dropped > 0, 'some webhooks were dropped');
     assert.ok(summary.webhooks.duplicatesSent > 0, 'some webhooks were duplicated');
     assert.ok(summary.webhooks.answeredDuplicateOrLate > 0, 'Floodgate recognised duplicates (200)');
-  });
+  }
 
-  it('every job either was refused visibly (during the outage) or was created', () => {
-    assert.equal(summary.jobs.created + summary.jobs.submitRefused, JOBS);
-    assert.ok(summary.jobs.created >= JOBS * 0.8, `created ${summary.jobs.created} of ${JOBS}`);
-  });
-
-  it('completes every created job and loses none, one stored file each', () => {
+  function assertNothingLost(summary: StormSummary): void {
     assert.deepEqual(
       summary.outcomes,
       { completed: summary.jobs.created, failed: 0, lost: 0 },
@@ -117,10 +98,64 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     );
     assert.deepEqual(summary.storage?.missing, []);
     assert.deepEqual(summary.storage?.multiple, []);
+    assert.equal(summary.webhooks.gaveUp, 0, 'no sender gave up on a webhook');
+    assert.equal(summary.webhooks.rejected, 0);
+  }
+
+  describe('under webhook chaos alone', () => {
+    let summary: StormSummary;
+    before(async function () {
+      this.timeout(300_000);
+      summary = await storm();
+      console.log(`${formatSummary(summary)}\n`);
+    });
+
+    it('applied the chaos: drops and duplicates', () => assertChaosApplied(summary));
+
+    it('completes every job and loses none; a slow Temporal answered only 503, never another 5xx', () => {
+      // On a machine this busy an ack can exceed WEBHOOK_ACK_DEADLINE: the answer is then 503 +
+      // Retry-After and the sender retries (gave up 0 below). Any other 5xx is a bug.
+      assert.equal(summary.jobs.created + summary.jobs.submitRefused, JOBS);
+      assert.deepEqual(
+        Object.keys(summary.webhooks.failedByStatus).filter((status) => status !== '503'),
+        [],
+        JSON.stringify(summary.webhooks.failedByStatus),
+      );
+      assertNothingLost(summary);
+    });
   });
 
-  it('every webhook was finally acknowledged: no sender gave up', () => {
-    assert.equal(summary.webhooks.gaveUp, 0);
-    assert.equal(summary.webhooks.rejected, 0);
+  describe('with a kill -9 of the Temporal server mid-storm', () => {
+    let summary: StormSummary;
+    let killedPid = 0;
+    before(async function () {
+      this.timeout(300_000);
+      const killer = setTimeout(() => (killedPid = cluster.kill('temporal', 'SIGKILL')), KILL_AFTER_MS);
+      try {
+        summary = await storm();
+      } finally {
+        clearTimeout(killer);
+      }
+      console.log(`${formatSummary(summary)}\n`);
+    });
+
+    it('killed the Temporal server mid-storm, and the supervisor started a new one', () => {
+      assert.ok(killedPid > 0, 'the kill happened while the storm ran');
+      assert.deepEqual(
+        crashes.filter((c) => c.service === 'temporal'),
+        [{ service: 'temporal', how: 'SIGKILL' }],
+      );
+      const current = cluster.supervisor.process('temporal');
+      assert.ok(current?.pid && current.pid !== killedPid, 'a new Temporal server process runs');
+    });
+
+    it('applied the chaos as well', () => assertChaosApplied(summary));
+
+    it('every job was either created or visibly refused during the outage', () => {
+      assert.equal(summary.jobs.created + summary.jobs.submitRefused, JOBS);
+      assert.ok(summary.jobs.created >= JOBS * 0.8, `created ${summary.jobs.created} of ${JOBS}`);
+    });
+
+    it('completes every created job and loses none, one stored file each', () => assertNothingLost(summary));
   });
 });
