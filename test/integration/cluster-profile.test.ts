@@ -198,16 +198,16 @@ describe('cluster profile (npm run start:cluster)', function () {
     const { child, output, up } = startStack();
     await up;
     const text = output();
-    assert.match(text, /PostgreSQL database cluster found/);
-    assert.match(text, /schema temporal: unchanged/);
-    assert.match(text, /schema temporal_visibility: unchanged/);
-    assert.match(text, /namespace default: found; search attributes found/);
-    assert.deepEqual(await schemaVersions(schemaTarget), firstVersions);
     assert.deepEqual(
       await videoJob(),
       { runStatus: 'RUNNING', status: 'processing' },
       'the job opened before the restart is still open',
     );
+    assert.match(text, /PostgreSQL database cluster found/);
+    assert.match(text, /schema temporal: unchanged/);
+    assert.match(text, /schema temporal_visibility: unchanged/);
+    assert.match(text, /namespace default: found; search attributes found/);
+    assert.deepEqual(await schemaVersions(schemaTarget), firstVersions);
     assert.equal(await stopWithCtrlC(child), 0);
   });
 });
