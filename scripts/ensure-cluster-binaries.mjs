@@ -125,6 +125,7 @@ async function ensureProgram(program) {
 
 function schemaDir() {
   const explicit = process.env.FLOODGATE_TEMPORAL_SCHEMA_DIR;
+  if (!explicit) requireGo();
   const dir =
     explicit ||
     join(goEnv('GOMODCACHE'), `go.temporal.io/server@${SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
