@@ -108,6 +108,16 @@ const schema = z.object({
   PROVIDER_SIM_PORT: port.default(4010),
   SMTP_SINK_PORT: port.default(2525),
   STACK_RESTART_CHILDREN: bool.default(true),
+
+  // Cluster profile (npm run start:cluster); TEMPORAL_PORT and TEMPORAL_UI_PORT serve it too.
+  CLUSTER_POSTGRES_PORT: port.default(7432),
+  /** First of nine consecutive ports for the Temporal server's internal services and metrics. */
+  // The server stores membership ports as PostgreSQL smallint: all nine must stay below 32768.
+  CLUSTER_PORT_BASE: port.max(32759, 'must be at most 32759 (nine ports below 32768)').default(7300),
+  /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
+  POSTGRES_BIN_DIR: z.string().optional(),
+  /** The user PostgreSQL runs as when the stack is started as root (PostgreSQL refuses root). */
+  POSTGRES_OS_USER: z.string().default('postgres'),
 });
 
 export type Env = z.input<typeof schema>;
@@ -212,6 +222,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       providerSimPort: e.PROVIDER_SIM_PORT,
       smtpSinkPort: e.SMTP_SINK_PORT,
       restartChildren: e.STACK_RESTART_CHILDREN,
+    },
+    cluster: {
+      postgresPort: e.CLUSTER_POSTGRES_PORT,
+      portBase: e.CLUSTER_PORT_BASE,
+      postgresBinDir: e.POSTGRES_BIN_DIR,
+      postgresOsUser: e.POSTGRES_OS_USER,
+      dir: resolve(dataDir, 'cluster'),
     },
   };
 }

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { temporalBinaries } from '../temporal/binaries.js';
 import { devServerArgs, waitForFrontend } from '../temporal/dev-server.js';
-import { Supervisor, type ServiceSpec } from './supervisor.js';
+import { appServices, bannerLines, childEnv, waitForApi } from './app-services.js';
+import { Supervisor } from './supervisor.js';
 
 /**
  * `npm start`: the whole local stack from one command — a Temporal dev server (unless
@@ -11,71 +12,16 @@ import { Supervisor, type ServiceSpec } from './supervisor.js';
  * one worker process per lane. Ctrl-C stops everything it started.
  */
 
-const root = new URL('../../', import.meta.url).pathname;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const tag = (name: string) => `[${name}]`.padEnd(16);
 
-function services(config: Config, env: Record<string, string>): ServiceSpec[] {
-  const workers: ServiceSpec[] =
-    config.lanes.mode === 'shared'
-      ? [{ name: 'worker-shared', entry: join(root, 'src/workers/urgent.ts'), env }]
-      : [
-          { name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env },
-          { name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env },
-        ];
-  return [
-    { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
-    { name: 'provider-sim', entry: join(root, 'dev/provider/main.ts'), env },
-    { name: 'api', entry: join(root, 'src/api/server.ts'), env },
-    ...workers,
-  ];
-}
-
-/** Children inherit the environment; derived addresses follow the configured ports unless set. */
-function childEnv(config: Config, temporalAddress: string): Record<string, string> {
-  const env: Record<string, string> = { TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
-  if (!process.env.SMTP_URL) env.SMTP_URL = `smtp://127.0.0.1:${config.stack.smtpSinkPort}`;
-  if (!process.env.PROVIDER_BASE_URL)
-    env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;
-  return env;
-}
-
-async function waitForApi(config: Config, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${config.api.port}/readyz`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      if (res.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return false;
-}
-
 function banner(config: Config, temporalAddress: string, ownServer: boolean): void {
   const rel = relative(process.cwd(), config.dataDir) || '.';
-  out('');
-  out('Floodgate is up');
-  out(`  API            http://127.0.0.1:${config.api.port}`);
-  out(
+  const temporalLines = [
     `  Temporal       ${temporalAddress}${ownServer ? `  (dev server, state in ${rel}/temporal.sqlite)` : ''}`,
-  );
-  if (ownServer) out(`  Web UI         http://127.0.0.1:${config.temporal.uiPort}`);
-  out(`  Provider sim   http://127.0.0.1:${config.stack.providerSimPort}`);
-  out(`  SMTP sink      127.0.0.1:${config.stack.smtpSinkPort}  (mail kept in ${rel}/mail/*.eml)`);
-  out(`  Lanes          ${config.lanes.mode === 'shared' ? 'shared (comparison mode)' : 'urgent, video'}`);
-  if (config.usingDevSecrets) {
-    out('  Development secrets in use (set these variables to replace them):');
-    out(`    API_KEYS=${config.api.apiKeys.join(',')}`);
-    out(`    REPLICATE_WEBHOOK_SECRETS=${config.webhooks.replicateSecrets.join(',')}`);
-    out(`    GENERIC_WEBHOOK_SECRETS=${config.webhooks.genericSecrets.join(',')}`);
-  }
-  out('Ctrl-C stops everything.');
-  out('');
+  ];
+  if (ownServer) temporalLines.push(`  Web UI         http://127.0.0.1:${config.temporal.uiPort}`);
+  for (const line of bannerLines(config, temporalLines)) out(line);
 }
 
 async function main(): Promise<void> {
@@ -146,7 +92,7 @@ async function main(): Promise<void> {
   }
 
   const env = childEnv(config, temporalAddress);
-  for (const spec of services(config, env)) supervisor.start(spec);
+  for (const spec of appServices(config, env)) supervisor.start(spec);
 
   if (await waitForApi(config, 90_000)) banner(config, temporalAddress, ownServer);
   else out(`${tag('stack')}!!! the API did not become ready within 90 s; see the lines above`);

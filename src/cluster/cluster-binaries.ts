@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ClusterBinaries {
+  serverVersion: string;
+  uiVersion: string;
+  /** Temporal server (every service in one process). */
+  server: string;
+  /** Temporal's SQL schema tool. */
+  sqlTool: string;
+  /** Temporal Web UI server, assets embedded. */
+  uiServer: string;
+  /** The server module's schema/postgresql/v12 folder. */
+  schemaDir: string;
+}
+
+/** Where scripts/ensure-cluster-binaries.mjs caches its builds (shared by every clone on a machine). */
+export function clusterCacheDir(): string {
+  return (
+    process.env.FLOODGATE_CLUSTER_CACHE ??
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'floodgate', 'cluster')
+  );
+}
+
+/** Paths written by scripts/ensure-cluster-binaries.mjs (`npm run cluster:ensure`). */
+export function clusterBinaries(): ClusterBinaries {
+  const pathsFile = join(clusterCacheDir(), 'paths.json');
+  if (!existsSync(pathsFile)) {
+    throw new Error(`cluster binaries not found (${pathsFile}); run: npm run cluster:ensure`);
+  }
+  return JSON.parse(readFileSync(pathsFile, 'utf8')) as ClusterBinaries;
+}

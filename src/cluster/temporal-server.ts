@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { ConfigError, type Config } from '../config.js';
+import type { ServiceSpec } from '../stack/supervisor.js';
+import type { ClusterBinaries } from './cluster-binaries.js';
+
+/** temporal-compose/ holds the server, dynamic-config and UI files; docker-compose.yml mounts the same ones. */
+export const COMPOSE_DIR = new URL('../../temporal-compose/', import.meta.url).pathname;
+
+/** The Temporal server's ports: the frontend on TEMPORAL_PORT, the rest from CLUSTER_PORT_BASE up. */
+export function clusterPorts(config: Config) {
+  const base = config.cluster.portBase;
+  // The server records its services' ports in a PostgreSQL smallint column.
+  if (config.temporal.devServerPort > 32767) {
+    throw new ConfigError(
+      `invalid configuration:\n  TEMPORAL_PORT: the cluster profile needs a port below 32768 (got ${config.temporal.devServerPort})`,
+    );
+  }
+  return {
+    frontend: config.temporal.devServerPort,
+    frontendMembership: base,
+    frontendHttp: base + 1,
+    history: base + 2,
+    historyMembership: base + 3,
+    matching: base + 4,
+    matchingMembership: base + 5,
+    worker: base + 6,
+    workerMembership: base + 7,
+    metrics: base + 8,
+  };
+}
+
+/** Every service (frontend, history, matching, worker) in one process, on loopback. */
+export function temporalServerService(config: Config, binaries: ClusterBinaries): ServiceSpec {
+  const ports = clusterPorts(config);
+  return {
+    name: 'temporal',
+    command: binaries.server,
+    args: ['--root', COMPOSE_DIR, '--config', 'temporal', '--env', 'floodgate', 'start'],
+    cwd: config.cluster.dir,
+    env: {
+      TEMPORAL_LOG_LEVEL: 'warn',
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: String(config.cluster.postgresPort),
+      POSTGRES_USER: 'temporal',
+      POSTGRES_PASSWORD: '',
+      TEMPORAL_BIND_IP: '127.0.0.1',
+      TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
+      TEMPORAL_FRONTEND_PORT: String(ports.frontend),
+      TEMPORAL_FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
+      TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+      TEMPORAL_HISTORY_PORT: String(ports.history),
+      TEMPORAL_HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+      TEMPORAL_MATCHING_PORT: String(ports.matching),
+      TEMPORAL_MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+      TEMPORAL_WORKER_PORT: String(ports.worker),
+      TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+      TEMPORAL_METRICS_PORT: String(ports.metrics),
+      TEMPORAL_DYNAMIC_CONFIG_FILE: join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'),
+    },
+  };
+}
+
+/** The Web UI server on TEMPORAL_UI_PORT, decrypting payloads through the API's /codec. */
+export function uiServerService(
+  config: Config,
+  binaries: ClusterBinaries,
+  temporalAddress: string,
+): ServiceSpec {
+  return {
+    name: 'temporal-ui',
+    command: binaries.uiServer,
+    args: ['--root', COMPOSE_DIR, '--config', 'ui', '--env', 'floodgate', 'start'],
+    cwd: config.cluster.dir,
+    env: {
+      TEMPORAL_UI_HOST: '127.0.0.1',
+      TEMPORAL_UI_PORT: String(config.temporal.uiPort),
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_UI_PUBLIC_URL: `http://127.0.0.1:${config.temporal.uiPort}`,
+      TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${config.api.port}/codec`,
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { clusterBinaries } from '../cluster/cluster-binaries.js';
+import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
+import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
+import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
+import { temporalServerService, uiServerService } from '../cluster/temporal-server.js';
+import { loadConfig, type Config } from '../config.js';
+import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
+import { Supervisor, type ServiceSpec } from './supervisor.js';
+
+/** The cluster's own processes, stopped last and in this order (the app goes before them). */
+const INFRA = ['temporal-ui', 'temporal', 'postgres'];
+
+export interface ClusterStackOptions {
+  /** Environment on top of process.env, as a user would set it (ports, DATA_DIR…). */
+  env?: Record<string, string>;
+  /** Receives every line a service prints, and the stack's own progress lines (service `stack`). */
+  print?: (service: string, line: string) => void;
+  onCrash?: (service: string, how: string) => void;
+  /** The video lane's processes (default: one plain worker; the autoscaler replaces it). */
+  videoLane?: (env: Record<string, string>) => ServiceSpec[];
+  /** Aborting stops the start-up and everything it had started. */
+  signal?: AbortSignal;
+  /** How long the whole start may take. */
+  startTimeoutMs?: number;
+}
+
+export interface ClusterStack {
+  config: Config;
+  temporalAddress: string;
+  uiUrl: string;
+  /** What this start did to the schema and the namespace (all `unchanged`/empty on a restart). */
+  schema: SchemaOutcome[];
+  namespace: NamespaceOutcome;
+  postgresCreated: boolean;
+  supervisor: Supervisor;
+  /** Signals one service's current process (e.g. SIGKILL); the supervisor restarts it. Returns its pid. */
+  kill(name: string, signal?: NodeJS.Signals): number;
+  /** Stops the app first, then the Web UI, Temporal and PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The cluster profile, started in order: PostgreSQL (database cluster created on first use) →
+ * schema → Temporal server → namespace and search attributes → Web UI server → SMTP sink,
+ * provider sim, API and lane workers. Every process is supervised and restarted if it dies.
+ */
+export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
+  const userEnv = opts.env ?? {};
+  const config = loadConfig({ ...process.env, ...userEnv });
+  const print = opts.print ?? (() => undefined);
+  const say = (line: string) => print('stack', line);
+  const checkAborted = () => {
+    if (opts.signal?.aborted) throw new Error('start-up aborted');
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
+  mkdirSync(config.cluster.dir, { recursive: true });
+
+  const binaries = clusterBinaries();
+  const layout = postgresLayout(config);
+  let stopping = false;
+  const supervisor = new Supervisor({
+    restart: true,
+    print: (name, line) => {
+      if (!stopping) print(name, line);
+    },
+    onFatal: () => undefined, // restarts are always on here
+    onCrash: opts.onCrash,
+    pidDir: join(config.dataDir, 'run'),
+  });
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const app = supervisor.names().filter((n) => !INFRA.includes(n));
+    await Promise.all(app.map((n) => supervisor.stop(n)));
+    for (const name of INFRA) await supervisor.stop(name, 30_000);
+    await supervisor.stopAll();
+  };
+
+  try {
+    const postgresCreated = preparePostgres(layout, config.dataDir);
+    say(
+      `PostgreSQL ${postgresCreated ? 'database cluster created' : 'database cluster found'} in ${layout.dataDir}; ` +
+        `starting on 127.0.0.1:${layout.port}${layout.runAs ? ` as ${layout.runAs.user}` : ''}…`,
+    );
+    supervisor.start(postgresService(layout));
+    await waitForPostgres(layout, deadline);
+    checkAborted();
+
+    const schema = await ensureSchema({
+      sqlTool: binaries.sqlTool,
+      schemaDir: binaries.schemaDir,
+      postgresBinDir: layout.binDir,
+      port: layout.port,
+    });
+    for (const s of schema) say(`schema ${s.database}: ${s.action} (version ${s.version})`);
+    checkAborted();
+
+    const temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
+    say(`starting Temporal server ${binaries.serverVersion} on ${temporalAddress}…`);
+    supervisor.start(temporalServerService(config, binaries));
+    await waitForTemporal(temporalAddress, deadline);
+    checkAborted();
+    const namespace = await ensureNamespace(temporalAddress, config.temporal.namespace, deadline);
+    say(
+      `namespace ${config.temporal.namespace}: ${namespace.namespaceCreated ? 'registered' : 'found'}; ` +
+        `search attributes ${namespace.attributesAdded.length ? `added: ${namespace.attributesAdded.join(', ')}` : 'found'}`,
+    );
+
+    supervisor.start(uiServerService(config, binaries, temporalAddress));
+    const env = { ...userEnv, ...childEnv(config, temporalAddress) };
+    for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
+    const apiReady = await waitForApi(config, Math.max(deadline - Date.now(), 1_000));
+    checkAborted();
+    if (!apiReady) {
+      throw new Error('the API did not become ready in time; see the lines above');
+    }
+
+    return {
+      config,
+      temporalAddress,
+      uiUrl: `http://127.0.0.1:${config.temporal.uiPort}`,
+      schema,
+      namespace,
+      postgresCreated,
+      supervisor,
+      kill(name, signal = 'SIGKILL') {
+        const child = supervisor.process(name);
+        if (!child?.pid) throw new Error(`${name} is not running`);
+        child.kill(signal);
+        return child.pid;
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

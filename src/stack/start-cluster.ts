@@ -1,0 +1,54 @@
+import { relative } from 'node:path';
+import { ConfigError } from '../config.js';
+import { bannerLines } from './app-services.js';
+import { startCluster } from './cluster-stack.js';
+
+/**
+ * `npm run start:cluster`: the production shape on one machine — PostgreSQL, the Temporal
+ * server on it, its Web UI server, then the same app services as `npm start`. State lives in
+ * DATA_DIR/cluster and survives a restart. Ctrl-C stops everything it started.
+ */
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const tag = (name: string) => `[${name}]`.padEnd(16);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // Ctrl-C during start-up aborts it; startCluster then stops whatever it had started.
+  const abort = new AbortController();
+  const starting = startCluster({
+    signal: abort.signal,
+    print: (name, line) => !abort.signal.aborted && out(`${tag(name)}${line}`),
+  });
+  const shutdown = async () => {
+    if (abort.signal.aborted) return;
+    abort.abort();
+    out(`${tag('stack')}stopping…`);
+    await starting.then((stack) => stack.stop()).catch(() => undefined);
+    out(`${tag('stack')}stopped`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  const stack = await starting;
+  const { config } = stack;
+  const rel = relative(process.cwd(), config.cluster.dir) || '.';
+  const lines = bannerLines(config, [
+    `  Temporal       ${stack.temporalAddress}  (server on PostgreSQL 127.0.0.1:${config.cluster.postgresPort}, state in ${rel}/)`,
+    `  Web UI         ${stack.uiUrl}`,
+  ]);
+  for (const line of lines) out(line);
+  out(`${tag('stack')}up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err: unknown) => {
+  const message =
+    err instanceof ConfigError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
+  process.stderr.write(`floodgate: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
+import { findPostgresBinDir } from '../../src/cluster/postgres.js';
+import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
+import { DEV_DEFAULTS } from '../../src/config.js';
+import { freePort } from '../support/free-port.js';
+import { freePortRange } from '../support/free-port-range.js';
+
+/**
+ * `npm run start:cluster` as a user runs it, from an empty DATA_DIR: PostgreSQL, the Temporal
+ * server on it, the Web UI server and the app services. A password reset reaches the SMTP
+ * sink; Ctrl-C leaves no process behind; a second start finds the open job of the first and
+ * changes neither the schema nor the namespace.
+ */
+describe('cluster profile (npm run start:cluster)', function () {
+  this.timeout(300_000);
+  const root = new URL('../../', import.meta.url).pathname;
+  const apiKey = DEV_DEFAULTS.apiKey;
+  const videoId = 'cluster-open-job';
+  let dataDir: string;
+  let env: Record<string, string>;
+  let ports: Record<'api' | 'temporal' | 'ui' | 'postgres', number>;
+  let schemaTarget: SchemaTarget;
+  let firstVersions: Record<string, string | undefined>;
+  let stack: ChildProcess | undefined;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
+    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    // The Temporal server's ten ports (frontend last) in one range below 32768.
+    const temporalBase = await freePortRange(10);
+    const temporal = temporalBase + 9;
+    ports = { api: api!, temporal, ui: ui!, postgres: postgres! };
+    env = {
+      TEMPORAL_ADDRESS: '',
+      DATA_DIR: dataDir,
+      PORT: String(api),
+      TEMPORAL_PORT: String(temporal),
+      TEMPORAL_UI_PORT: String(ui),
+      CLUSTER_POSTGRES_PORT: String(postgres),
+      CLUSTER_PORT_BASE: String(temporalBase),
+      SMTP_SINK_PORT: String(smtp),
+      PROVIDER_SIM_PORT: String(provider),
+      LOG_LEVEL: 'warn',
+    };
+    const binaries = clusterBinaries();
+    schemaTarget = {
+      sqlTool: binaries.sqlTool,
+      schemaDir: binaries.schemaDir,
+      postgresBinDir: findPostgresBinDir(),
+      port: postgres!,
+    };
+  });
+  // The stack runs in its own process group, kept from test to test; a failure takes all of it down.
+  function killStack(): void {
+    if (stack?.pid && stack.exitCode === null) {
+      try {
+        process.kill(-stack.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') killStack();
+  });
+  after(() => {
+    killStack();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function startStack(): { child: ChildProcess; output: () => string; up: Promise<void> } {
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/stack/start-cluster.ts')], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    stack = child;
+    const up = new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ctrl-C stops everything.')) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`stack exited (${code}) before it was up:\n${output}`)));
+    });
+    return { child, output: () => output, up };
+  }
+
+  async function stopWithCtrlC(child: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    return exited;
+  }
+
+  /** Processes (not zombies) whose command line mentions the test's DATA_DIR: PostgreSQL's. */
+  function processesUsingDataDir(): string[] {
+    const lines = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).split('\n');
+    return lines.filter((l) => l.includes(dataDir) && !l.trim().startsWith('Z'));
+  }
+
+  function api(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${apiKey}`);
+    return fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers });
+  }
+
+  /** The job's run status and workflow state, once its workflow has applied the first event. */
+  async function videoJob(): Promise<{ runStatus: string; status?: string }> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await api(`/videos/${videoId}`);
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as { runStatus: string; state?: { status: string } };
+      if (body.state || Date.now() > deadline)
+        return { runStatus: body.runStatus, status: body.state?.status };
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  it('comes up from nothing: database cluster, schema, namespace, Web UI, API', async () => {
+    const { child, output, up } = startStack();
+    await up;
+    const text = output();
+    assert.match(text, /PostgreSQL database cluster created/);
+    assert.match(text, /schema temporal: created/);
+    assert.match(text, /schema temporal_visibility: created/);
+    assert.match(text, /namespace default: registered; search attributes added: VideoStatus, TenantId/);
+    for (const url of [`http://127.0.0.1:${ports.api}`, `http://127.0.0.1:${ports.ui}`]) {
+      assert.ok(text.includes(url), `banner should name ${url}`);
+    }
+    assert.equal((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).status, 200);
+    const namespaces = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces`)).json()) as {
+      namespaces: Array<{ namespaceInfo: { name: string } }>;
+    };
+    assert.ok(
+      namespaces.namespaces.some((n) => n.namespaceInfo.name === 'default'),
+      'the Web UI server reaches the Temporal server and sees the namespace',
+    );
+    firstVersions = await schemaVersions(schemaTarget);
+    assert.ok(firstVersions.temporal && firstVersions.temporal_visibility, JSON.stringify(firstVersions));
+    assert.ok(child.pid);
+  });
+
+  it('delivers a password reset to the SMTP sink', async () => {
+    const res = await api('/password-resets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-cluster', email: 'cluster@example.com' }),
+    });
+    assert.equal(res.status, 202);
+    const mailDir = join(dataDir, 'mail');
+    const deadline = Date.now() + 60_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      const files = existsSync(mailDir) ? readdirSync(mailDir) : [];
+      found = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes('cluster@example.com'));
+      if (!found) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(found, 'a mail to cluster@example.com arrived in the sink');
+  });
+
+  it('opens a job from a signed webhook, and Ctrl-C leaves nothing behind', async () => {
+    const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
+    const now = new Date();
+    const signature = new Webhook(DEV_DEFAULTS.replicateSecret).sign('msg_cluster_open', now, body);
+    const res = await fetch(`http://127.0.0.1:${ports.api}/webhooks/replicate?videoId=${videoId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_cluster_open',
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body,
+    });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await videoJob(), { runStatus: 'RUNNING', status: 'processing' });
+
+    assert.equal(await stopWithCtrlC(stack!), 0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(processesUsingDataDir(), [], 'PostgreSQL and every other process stopped');
+    const portsInUse = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
+    for (const port of [ports.api, ports.temporal, ports.ui, ports.postgres]) {
+      assert.ok(!portsInUse.includes(`127.0.0.1:${port} `), `port ${port} is free again`);
+    }
+  });
+
+  it('a second start keeps the open job and changes no schema and no namespace', async () => {
+    const { child, output, up } = startStack();
+    await up;
+    const text = output();
+    assert.deepEqual(
+      await videoJob(),
+      { runStatus: 'RUNNING', status: 'processing' },
+      'the job opened before the restart is still open',
+    );
+    assert.match(text, /PostgreSQL database cluster found/);
+    assert.match(text, /schema temporal: unchanged/);
+    assert.match(text, /schema temporal_visibility: unchanged/);
+    assert.match(text, /namespace default: found; search attributes found/);
+    assert.deepEqual(await schemaVersions(schemaTarget), firstVersions);
+    assert.equal(await stopWithCtrlC(child), 0);
+  });
+});
