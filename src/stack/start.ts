@@ -21,7 +21,10 @@ function services(config: Config, env: Record<string, string>): ServiceSpec[] {
       ? [{ name: 'worker-shared', entry: join(root, 'src/workers/urgent.ts'), env }]
       : [
           { name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env },
-          { name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env },
+          // VIDEO_AUTOSCALE=on: the autoscaler runs the video workers (1…n processes) instead.
+          config.autoscale.enabled
+            ? { name: 'autoscaler', entry: join(root, 'src/workers/autoscaler/main.ts'), env }
+            : { name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env },
         ];
   return [
     { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
@@ -68,6 +71,16 @@ function banner(config: Config, temporalAddress: string, ownServer: boolean): vo
   out(`  Provider sim   http://127.0.0.1:${config.stack.providerSimPort}`);
   out(`  SMTP sink      127.0.0.1:${config.stack.smtpSinkPort}  (mail kept in ${rel}/mail/*.eml)`);
   out(`  Lanes          ${config.lanes.mode === 'shared' ? 'shared (comparison mode)' : 'urgent, video'}`);
+  const m = config.workerMetrics;
+  const metricsAt = (port: number) => (port ? `http://${m.host}:${port}/metrics` : 'off');
+  out(`  Worker metrics urgent ${metricsAt(m.ports.urgent)}  video ${metricsAt(m.ports.video)}`);
+  if (config.autoscale.enabled && config.lanes.mode !== 'shared') {
+    const a = config.autoscale;
+    out(
+      `  Autoscaler     video ${a.minReplicas}–${a.maxReplicas} replicas (replica n: video port + n - 1), ` +
+        `metrics http://${m.host}:${a.metricsPort}/metrics`,
+    );
+  }
   if (config.usingDevSecrets) {
     out('  Development secrets in use (set these variables to replace them):');
     out(`    API_KEYS=${config.api.apiKeys.join(',')}`);
@@ -104,7 +117,10 @@ async function main(): Promise<void> {
       supervisor
         .names()
         .filter((n) => n !== 'temporal')
-        .map((n) => supervisor.stop(n)),
+        // The autoscaler drains its replicas before it exits: give it their grace time and more.
+        .map((n) =>
+          supervisor.stop(n, n === 'autoscaler' ? config.lanes.video.shutdownGraceMs + 15_000 : undefined),
+        ),
     );
     await supervisor.stopAll();
     out(`${tag('stack')}stopped`);
