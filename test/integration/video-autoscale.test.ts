@@ -133,6 +133,9 @@ describe('autoscaler: a burst scales the video lane out and back in', function (
       'scaled out only on a backlog',
     );
     assert.equal(Math.max(...decisions.map((d) => d.to)), MAX);
+    // The burst's size alone (not only its age) sends the lane straight to its maximum.
+    assert.match(ups[0]!.reason, /^scale up: backlog \d+$/);
+    assert.equal(ups[0]!.to, MAX);
   });
 
   it('really ran that many worker processes, each with its PID file', () => {
