@@ -68,6 +68,7 @@ export async function startVideoAutoscaler(
     metricsBasePort: config.workerMetrics.ports.video,
     stopGraceMs: config.lanes.video.shutdownGraceMs + 5_000,
   });
+  let lastLogged = '';
   const autoscaler = new Autoscaler({
     taskQueue,
     policy: policyFromConfig(config),
@@ -76,7 +77,11 @@ export async function startVideoAutoscaler(
     scaleTo: (n) => fleet.scaleTo(n),
     metrics,
     onDecision: (d) => {
-      opts.print(formatDecision(d));
+      // Every change is logged; a steady decision only when what it saw or said is new, so an
+      // idle lane logs once rather than every interval.
+      const key = `${d.direction}|${d.reason}|${d.backlog.backlogCount}`;
+      if (d.direction !== 'steady' || key !== lastLogged) opts.print(formatDecision(d));
+      lastLogged = key;
       opts.onDecision?.(d);
     },
     onError: (err) => opts.print(`backlog read failed, fleet left as is: ${(err as Error).message}`),
