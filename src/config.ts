@@ -87,6 +87,27 @@ const schema = z.object({
   VIDEO_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(200),
   /** tenant=weight pairs for Fairness on the video lane, e.g. "acme=3,bulkco=1". */
   TENANT_FAIRNESS_WEIGHTS: z.string().default(''),
+  /** How long a stopping video worker lets in-flight activities finish before cancelling them. */
+  VIDEO_WORKER_SHUTDOWN_GRACE: duration.default(30_000),
+
+  // Video lane autoscaler (VIDEO_AUTOSCALE=on: `npm start` runs it in place of the one video worker)
+  VIDEO_AUTOSCALE: z.enum(['on', 'off']).default('off'),
+  AUTOSCALE_MIN_REPLICAS: positiveInt.default(1),
+  AUTOSCALE_MAX_REPLICAS: positiveInt.default(4),
+  AUTOSCALE_INTERVAL: duration.default(5_000),
+  /** Waiting tasks one replica is expected to clear; the backlog divided by this is the replica count. */
+  AUTOSCALE_BACKLOG_PER_REPLICA: positiveInt.default(50),
+  /** An oldest waiting task older than this asks for one more replica. */
+  AUTOSCALE_MAX_BACKLOG_AGE: duration.default(30_000),
+  /** No scale-in until this long after the last change, so a burst's tail does not flap the fleet. */
+  AUTOSCALE_COOLDOWN: duration.default(30_000),
+  AUTOSCALE_METRICS_PORT: port.default(9463),
+
+  // Worker metrics (the Temporal SDK's Prometheus exporter; 0 turns a lane's exporter off)
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  URGENT_WORKER_METRICS_PORT: port.default(9464),
+  /** The video worker's port; autoscaled replica n (from 1) listens on this + n - 1. */
+  VIDEO_WORKER_METRICS_PORT: port.default(9465),
 
   // ML provider (Replicate-style API)
   PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010'),
@@ -146,6 +167,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS, PASSWORD_RESET_ID_KEY and PAYLOAD_ENCRYPTION_KEYS',
     );
   }
+  if (e.AUTOSCALE_MIN_REPLICAS > e.AUTOSCALE_MAX_REPLICAS) {
+    throw new ConfigError(
+      'invalid configuration:\n  AUTOSCALE_MIN_REPLICAS: must not be above AUTOSCALE_MAX_REPLICAS',
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   let encryptionKeys: EncryptionKey[] = [];
   if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
@@ -197,8 +223,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         activitySlots: e.VIDEO_ACTIVITY_SLOTS,
         workflowSlots: e.VIDEO_WORKFLOW_SLOTS,
         queueActivitiesPerSecond: e.VIDEO_QUEUE_ACTIVITIES_PER_SECOND,
+        shutdownGraceMs: e.VIDEO_WORKER_SHUTDOWN_GRACE,
       },
       tenantFairnessWeights: parseWeights(e.TENANT_FAIRNESS_WEIGHTS),
+    },
+    autoscale: {
+      enabled: e.VIDEO_AUTOSCALE === 'on',
+      minReplicas: e.AUTOSCALE_MIN_REPLICAS,
+      maxReplicas: e.AUTOSCALE_MAX_REPLICAS,
+      intervalMs: e.AUTOSCALE_INTERVAL,
+      backlogPerReplica: e.AUTOSCALE_BACKLOG_PER_REPLICA,
+      maxBacklogAgeMs: e.AUTOSCALE_MAX_BACKLOG_AGE,
+      cooldownMs: e.AUTOSCALE_COOLDOWN,
+      metricsPort: e.AUTOSCALE_METRICS_PORT,
+    },
+    workerMetrics: {
+      host: e.WORKER_METRICS_HOST,
+      ports: { urgent: e.URGENT_WORKER_METRICS_PORT, video: e.VIDEO_WORKER_METRICS_PORT },
     },
     provider: {
       baseUrl: e.PROVIDER_BASE_URL,

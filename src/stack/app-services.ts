@@ -11,20 +11,37 @@ import type { ServiceSpec } from './supervisor.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-/** The video lane's processes. The cluster profile's autoscaler replaces the plain worker here. */
-export function videoLaneServices(env: Record<string, string>): ServiceSpec[] {
-  return [{ name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env }];
+/**
+ * The video lane's processes: one worker, or with VIDEO_AUTOSCALE=on (the cluster profile's
+ * default) the autoscaler, which runs 1…n video worker processes from the lane's backlog.
+ */
+export function videoLaneServices(config: Config, env: Record<string, string>): ServiceSpec[] {
+  // A video worker drains running downloads on SIGTERM; the autoscaler drains all its replicas.
+  const drainMs = config.lanes.video.shutdownGraceMs + 5_000;
+  return config.autoscale.enabled
+    ? [
+        {
+          name: 'autoscaler',
+          entry: join(root, 'src/workers/autoscaler/main.ts'),
+          env,
+          stopGraceMs: drainMs + 10_000,
+        },
+      ]
+    : [{ name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env, stopGraceMs: drainMs }];
 }
 
 export function appServices(
   config: Config,
   env: Record<string, string>,
-  videoLane: (env: Record<string, string>) => ServiceSpec[] = videoLaneServices,
+  videoLane: (config: Config, env: Record<string, string>) => ServiceSpec[] = videoLaneServices,
 ): ServiceSpec[] {
   const workers: ServiceSpec[] =
     config.lanes.mode === 'shared'
       ? [{ name: 'worker-shared', entry: join(root, 'src/workers/urgent.ts'), env }]
-      : [{ name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env }, ...videoLane(env)];
+      : [
+          { name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env },
+          ...videoLane(config, env),
+        ];
   return [
     { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
     { name: 'provider-sim', entry: join(root, 'dev/provider/main.ts'), env },
@@ -70,6 +87,16 @@ export function bannerLines(config: Config, temporalLines: string[]): string[] {
     `  SMTP sink      127.0.0.1:${config.stack.smtpSinkPort}  (mail kept in ${rel}/mail/*.eml)`,
     `  Lanes          ${config.lanes.mode === 'shared' ? 'shared (comparison mode)' : 'urgent, video'}`,
   ];
+  const m = config.workerMetrics;
+  const metricsAt = (port: number) => (port ? `http://${m.host}:${port}/metrics` : 'off');
+  lines.push(`  Worker metrics urgent ${metricsAt(m.ports.urgent)}  video ${metricsAt(m.ports.video)}`);
+  if (config.autoscale.enabled && config.lanes.mode !== 'shared') {
+    const a = config.autoscale;
+    lines.push(
+      `  Autoscaler     video ${a.minReplicas}–${a.maxReplicas} replicas (replica n: video port + n - 1), ` +
+        `metrics http://${m.host}:${a.metricsPort}/metrics`,
+    );
+  }
   if (config.usingDevSecrets) {
     lines.push(
       '  Development secrets in use (set these variables to replace them):',

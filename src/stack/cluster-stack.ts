@@ -18,8 +18,8 @@ export interface ClusterStackOptions {
   /** Receives every line a service prints, and the stack's own progress lines (service `stack`). */
   print?: (service: string, line: string) => void;
   onCrash?: (service: string, how: string) => void;
-  /** The video lane's processes (default: one plain worker; the autoscaler replaces it). */
-  videoLane?: (env: Record<string, string>) => ServiceSpec[];
+  /** The video lane's processes (default: the autoscaler and the workers it runs). */
+  videoLane?: (config: Config, env: Record<string, string>) => ServiceSpec[];
   /** Aborting stops the start-up and everything it had started. */
   signal?: AbortSignal;
   /** How long the whole start may take. */
@@ -48,7 +48,8 @@ export interface ClusterStack {
  */
 export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
   const userEnv = opts.env ?? {};
-  const config = loadConfig({ ...process.env, ...userEnv });
+  // The production shape: the video lane follows its backlog unless VIDEO_AUTOSCALE=off says otherwise.
+  const config = loadConfig({ VIDEO_AUTOSCALE: 'on', ...process.env, ...userEnv });
   const print = opts.print ?? (() => undefined);
   const say = (line: string) => print('stack', line);
   const checkAborted = () => {

@@ -17,6 +17,8 @@ export interface ServiceSpec {
   gid?: number;
   /** Signal for a graceful stop (PostgreSQL wants SIGINT for a fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** How long a graceful stop may take before SIGKILL (a draining worker needs its shutdown grace). */
+  stopGraceMs?: number;
 }
 
 export interface SupervisorOptions {
@@ -133,21 +135,29 @@ export class Supervisor {
   }
 
   /** Stops one service for good (no restart): its stop signal, then SIGKILL after the grace period. */
-  async stop(name: string, graceMs = 10_000): Promise<void> {
+  async stop(name: string, graceMs?: number): Promise<void> {
     const entry = this.running.get(name);
     if (!entry) return;
     entry.stopped = true;
     clearTimeout(entry.restartTimer);
     this.running.delete(name);
-    await stopProcess(entry.child, entry.spec.stopSignal ?? 'SIGTERM', graceMs);
+    await stopProcess(
+      entry.child,
+      entry.spec.stopSignal ?? 'SIGTERM',
+      graceMs ?? entry.spec.stopGraceMs ?? 10_000,
+    );
   }
 
   /** Stops every service at once (callers that need an order stop services one by one first). */
-  async stopAll(graceMs = 10_000): Promise<void> {
+  async stopAll(graceMs?: number): Promise<void> {
     this.stopping = true;
     const entries = [...this.running.values()];
     for (const entry of entries) clearTimeout(entry.restartTimer);
-    await Promise.all(entries.map((e) => stopProcess(e.child, e.spec.stopSignal ?? 'SIGTERM', graceMs)));
+    await Promise.all(
+      entries.map((e) =>
+        stopProcess(e.child, e.spec.stopSignal ?? 'SIGTERM', graceMs ?? e.spec.stopGraceMs ?? 10_000),
+      ),
+    );
   }
 }
 

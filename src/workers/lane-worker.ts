@@ -53,6 +53,8 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       // Downloads heartbeat their byte offset; sending it every 2 s (not the default 80% of the
       // heartbeat timeout) means a crashed worker's successor re-fetches at most ~2 s of bytes.
       maxHeartbeatThrottleInterval: '2s',
+      // A replica stopped by the autoscaler (SIGTERM) lets its in-flight downloads finish first.
+      shutdownGraceTime: video.shutdownGraceMs,
     };
   } else {
     // One pool for all kinds of work, sized as both lanes together: the design being compared against.

@@ -4,6 +4,7 @@ import { createLogger } from '../logger.js';
 import type { Lane } from '../shared/task-queues.js';
 import { temporalAddress } from '../temporal/client.js';
 import { createLaneWorker } from './lane-worker.js';
+import { installWorkerMetrics } from './worker-metrics.js';
 
 /**
  * A lane's worker process: connect, create, run until SIGINT/SIGTERM (the SDK drains
@@ -13,6 +14,8 @@ export function runWorkerProcess(lane: Lane): void {
   const main = async () => {
     const config = loadConfig();
     const log = createLogger(`worker-${lane}`, config.logLevel);
+    const metrics = installWorkerMetrics(config, lane);
+    if (metrics.error) log.warn(metrics.error);
     const connection = await NativeConnection.connect({ address: temporalAddress(config) });
     try {
       const worker = await createLaneWorker({
@@ -21,7 +24,13 @@ export function runWorkerProcess(lane: Lane): void {
         connection,
         lane: config.lanes.mode === 'shared' ? 'shared' : lane,
       });
-      log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
+      log.info(
+        {
+          taskQueue: worker.options.taskQueue,
+          metrics: metrics.address && `http://${metrics.address}/metrics`,
+        },
+        'worker running',
+      );
       await worker.run();
     } finally {
       await connection.close();

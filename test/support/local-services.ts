@@ -38,6 +38,9 @@ export async function startLocalServices(
       SMTP_SINK_PORT: String(smtp),
       PROVIDER_BASE_URL: `http://127.0.0.1:${provider}`,
       PROVIDER_SIM_PORT: String(provider),
+      // Worker processes a test spawns export no SDK metrics unless the test gives them a port.
+      URGENT_WORKER_METRICS_PORT: '0',
+      VIDEO_WORKER_METRICS_PORT: '0',
     },
   };
 }

@@ -19,8 +19,12 @@ const backlog = (b: Partial<LaneBacklog>): LaneBacklog => ({
 
 describe('autoscaler policy', () => {
   it('scales up with the backlog, capped at the maximum', () => {
-    assert.equal(desiredReplicas(1, backlog({ backlogCount: 350 }), policy).replicas, 4);
+    const d = desiredReplicas(1, backlog({ backlogCount: 350 }), policy);
+    assert.deepEqual([d.replicas, d.direction], [4, 'up']);
     assert.equal(desiredReplicas(2, backlog({ backlogCount: 5_000 }), policy).replicas, 8);
+    const atMax = desiredReplicas(8, backlog({ backlogCount: 5_000 }), policy);
+    assert.deepEqual([atMax.replicas, atMax.direction], [8, 'steady']);
+    assert.match(atMax.reason, /at max/);
   });
 
   it('adds a replica when the oldest task has waited too long, even for a small backlog', () => {
@@ -30,9 +34,26 @@ describe('autoscaler policy', () => {
   });
 
   it('scales down one step at a time, only when the backlog is empty and draining', () => {
-    assert.equal(desiredReplicas(5, backlog({ addRate: 3, dispatchRate: 5 }), policy).replicas, 4);
+    const d = desiredReplicas(5, backlog({ addRate: 3, dispatchRate: 5 }), policy);
+    assert.deepEqual([d.replicas, d.direction], [4, 'down']);
     assert.equal(desiredReplicas(5, backlog({ addRate: 9, dispatchRate: 5 }), policy).replicas, 5);
     assert.equal(desiredReplicas(5, backlog({ backlogCount: 50 }), policy).replicas, 5);
     assert.equal(desiredReplicas(1, backlog({}), policy).replicas, 1);
+  });
+
+  it('waits out the cool-down after a change before scaling in, but never before scaling out', () => {
+    const cooling = { ...policy, cooldownSeconds: 20 };
+    const held = desiredReplicas(4, backlog({}), cooling, 5);
+    assert.deepEqual([held.replicas, held.direction], [4, 'steady']);
+    assert.match(held.reason, /cooling down/);
+    assert.equal(desiredReplicas(4, backlog({}), cooling, 21).replicas, 3);
+    assert.equal(desiredReplicas(4, backlog({}), cooling).replicas, 3, 'no change yet: no cool-down');
+    assert.equal(desiredReplicas(4, backlog({ backlogCount: 700 }), cooling, 1).replicas, 7);
+  });
+
+  it('moves a fleet outside the bounds back inside them first', () => {
+    assert.deepEqual(desiredReplicas(0, backlog({}), policy).replicas, 1);
+    const d = desiredReplicas(12, backlog({ backlogCount: 5_000 }), policy);
+    assert.deepEqual([d.replicas, d.direction], [8, 'down']);
   });
 });

@@ -1,41 +1,46 @@
 import { loadConfig } from '../../config.js';
 import { TASK_QUEUES } from '../../shared/task-queues.js';
 import { connectClient } from '../../temporal/client.js';
+import { formatDecision } from './decision-line.js';
 import { readLaneBacklog } from './lane-backlog.js';
-import { desiredReplicas, type ScalingPolicy } from './scaling-policy.js';
+import { desiredReplicas } from './scaling-policy.js';
+import { policyFromConfig } from './video-autoscaler.js';
 
 /**
- * `npm run autoscale [-- --once]`: reads each lane's backlog from Temporal every few seconds
- * and prints the replica count the policy asks for — the signal a deployment (Compose scale,
- * a Kubernetes HPA, KEDA's Temporal scaler) acts on. Stops on Ctrl-C or after --once.
+ * `npm run autoscale` runs the acting autoscaler (main.ts). With `--print` (or `--once`) it
+ * only prints, every AUTOSCALE_INTERVAL, the replica count the policy asks for per lane — the
+ * signal an orchestrator (Compose scale, a Kubernetes HPA) acts on. Stops on Ctrl-C or after --once.
  */
-const config = loadConfig();
 const once = process.argv.includes('--once');
-const intervalMs = 5_000;
-const policy: ScalingPolicy = {
-  minReplicas: 1,
-  maxReplicas: 10,
-  backlogPerReplica: 200,
-  maxBacklogAgeSeconds: 30,
-};
-const client = await connectClient(config);
-const replicas: Record<string, number> = { [TASK_QUEUES.urgent]: 1, [TASK_QUEUES.video]: 1 };
-let stopped = false;
-process.once('SIGINT', () => (stopped = true));
-process.once('SIGTERM', () => (stopped = true));
+if (!once && !process.argv.includes('--print')) {
+  await import('./main.js');
+} else {
+  const config = loadConfig();
+  const policy = policyFromConfig(config);
+  const client = await connectClient(config);
+  const replicas: Record<string, number> = {
+    [TASK_QUEUES.urgent]: policy.minReplicas,
+    [TASK_QUEUES.video]: policy.minReplicas,
+  };
+  const changedAt: Record<string, number> = {};
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
+  process.once('SIGTERM', () => (stopped = true));
 
-while (!stopped) {
-  for (const taskQueue of Object.keys(replicas)) {
-    const backlog = await readLaneBacklog(client, config.temporal.namespace, taskQueue);
-    const decision = desiredReplicas(replicas[taskQueue]!, backlog, policy);
-    replicas[taskQueue] = decision.replicas;
-    process.stdout.write(
-      `${new Date().toISOString()} ${taskQueue.padEnd(7)} backlog=${backlog.backlogCount} ` +
-        `oldest=${backlog.oldestAgeSeconds.toFixed(1)}s add=${backlog.addRate.toFixed(1)}/s ` +
-        `dispatch=${backlog.dispatchRate.toFixed(1)}/s → replicas=${decision.replicas} (${decision.reason})\n`,
-    );
+  while (!stopped) {
+    for (const taskQueue of Object.keys(replicas)) {
+      const backlog = await readLaneBacklog(client, config.temporal.namespace, taskQueue);
+      const from = replicas[taskQueue]!;
+      const since = changedAt[taskQueue] ? (Date.now() - changedAt[taskQueue]) / 1000 : Infinity;
+      const decision = desiredReplicas(from, backlog, policy, since);
+      if (decision.replicas !== from) changedAt[taskQueue] = Date.now();
+      replicas[taskQueue] = decision.replicas;
+      process.stdout.write(
+        `${formatDecision({ at: new Date(), backlog, from, to: decision.replicas, ...decision })}\n`,
+      );
+    }
+    if (once) break;
+    await new Promise((r) => setTimeout(r, config.autoscale.intervalMs));
   }
-  if (once) break;
-  await new Promise((r) => setTimeout(r, intervalMs));
+  await client.connection.close();
 }
-await client.connection.close();

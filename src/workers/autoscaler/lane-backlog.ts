@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The package is CommonJS: a default import works under both Node's ESM loader and mocha.
+import proto from '@temporalio/proto';
 
 export interface LaneBacklog {
   taskQueue: string;
@@ -12,7 +13,7 @@ export interface LaneBacklog {
   dispatchRate: number;
 }
 
-const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = temporal.api.enums.v1.TaskQueueType;
+const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
 
 /** Reads the server's own backlog statistics for one task queue (both task types). */
 export async function readLaneBacklog(

@@ -7,24 +7,40 @@ export interface ScalingPolicy {
   backlogPerReplica: number;
   /** A backlog older than this asks for one more replica even when it is small. */
   maxBacklogAgeSeconds: number;
+  /** No scale-in until this long after the last change (scale-out never waits). */
+  cooldownSeconds?: number;
 }
+
+export type ScalingDirection = 'up' | 'down' | 'steady';
 
 export interface ScalingDecision {
   replicas: number;
+  direction: ScalingDirection;
   reason: string;
 }
 
 /**
  * Pure decision: how many worker replicas a lane should have given its backlog. Scaling up
- * follows the backlog at once; scaling down goes one replica at a time, and only once the
- * backlog is empty and draining (dispatch ≥ add), so a burst's tail does not flap the fleet.
+ * follows the backlog at once; scaling down goes one replica at a time, only once the backlog
+ * is empty and draining (dispatch ≥ add), and not within the cool-down after the last change,
+ * so a burst's tail does not flap the fleet. `secondsSinceChange` is Infinity before any change.
  */
 export function desiredReplicas(
   current: number,
   backlog: LaneBacklog,
   policy: ScalingPolicy,
+  secondsSinceChange = Infinity,
 ): ScalingDecision {
   const clamp = (n: number) => Math.min(policy.maxReplicas, Math.max(policy.minReplicas, n));
+  const decide = (replicas: number, reason: string): ScalingDecision => ({
+    replicas,
+    reason,
+    direction: replicas > current ? 'up' : replicas < current ? 'down' : 'steady',
+  });
+  // Outside the bounds (settings changed, first tick): move inside them before anything else.
+  if (current < policy.minReplicas) return decide(policy.minReplicas, 'scale up: below minimum');
+  if (current > policy.maxReplicas) return decide(policy.maxReplicas, 'scale down: above maximum');
+
   const byCount = Math.ceil(backlog.backlogCount / policy.backlogPerReplica);
   const tooOld = backlog.oldestAgeSeconds > policy.maxBacklogAgeSeconds;
   const wanted = Math.max(byCount, tooOld ? current + 1 : 0);
@@ -33,10 +49,15 @@ export function desiredReplicas(
     const why = tooOld
       ? `oldest task waited ${backlog.oldestAgeSeconds.toFixed(1)} s`
       : `backlog ${backlog.backlogCount}`;
-    return { replicas, reason: replicas > current ? `scale up: ${why}` : `at max: ${why}` };
+    return decide(replicas, replicas > current ? `scale up: ${why}` : `at max: ${why}`);
   }
-  if (backlog.backlogCount === 0 && backlog.dispatchRate >= backlog.addRate && current > policy.minReplicas) {
-    return { replicas: clamp(current - 1), reason: 'scale down: backlog empty' };
+  const draining = backlog.backlogCount === 0 && backlog.dispatchRate >= backlog.addRate;
+  if (draining && current > policy.minReplicas) {
+    const cooldown = policy.cooldownSeconds ?? 0;
+    if (secondsSinceChange < cooldown) {
+      return decide(current, `cooling down: ${secondsSinceChange.toFixed(0)} of ${cooldown} s`);
+    }
+    return decide(clamp(current - 1), 'scale down: backlog empty');
   }
-  return { replicas: clamp(current), reason: 'steady' };
+  return decide(current, 'steady');
 }
