@@ -106,6 +106,8 @@ const schema = z.object({
   PROVIDER_SIM_PORT: port.default(4010),
   SMTP_SINK_PORT: port.default(2525),
   STACK_RESTART_CHILDREN: bool.default(true),
+  // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
+  STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type Env = z.input<typeof schema>;
@@ -209,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       providerSimPort: e.PROVIDER_SIM_PORT,
       smtpSinkPort: e.SMTP_SINK_PORT,
       restartChildren: e.STACK_RESTART_CHILDREN,
+      backgroundNice: e.STACK_BACKGROUND_NICE,
     },
   };
 }

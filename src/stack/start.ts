@@ -16,16 +16,19 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const tag = (name: string) => `[${name}]`.padEnd(16);
 
 function services(config: Config, env: Record<string, string>): ServiceSpec[] {
+  // The urgent worker, the API and Temporal keep normal priority; video work and the simulated
+  // provider's storm wait for the CPU behind them, so a burst cannot starve a password reset.
+  const nice = config.stack.backgroundNice;
   const workers: ServiceSpec[] =
     config.lanes.mode === 'shared'
       ? [{ name: 'worker-shared', entry: join(root, 'src/workers/urgent.ts'), env }]
       : [
           { name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env },
-          { name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env },
+          { name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env, nice },
         ];
   return [
     { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
-    { name: 'provider-sim', entry: join(root, 'dev/provider/main.ts'), env },
+    { name: 'provider-sim', entry: join(root, 'dev/provider/main.ts'), env, nice },
     { name: 'api', entry: join(root, 'src/api/server.ts'), env },
     ...workers,
   ];

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
 export interface ServiceSpec {
@@ -17,6 +18,8 @@ export interface ServiceSpec {
   gid?: number;
   /** Signal for a graceful stop (PostgreSQL wants SIGINT for a fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** Scheduling niceness (0–19): background work yields the CPU to latency-bound services. */
+  nice?: number;
 }
 
 export interface SupervisorOptions {
@@ -94,6 +97,7 @@ export class Supervisor {
       this.opts.print(spec.name, `!!! could not start ${command}: ${err.message}`),
     );
     child.once('exit', (code, signal) => this.onExit(entry, code, signal));
+    if (spec.nice && child.pid) setNice(child.pid, spec.nice, (line) => this.opts.print(spec.name, line));
     if (this.opts.pidDir && child.pid) writeFileSync(this.pidFile(spec.name), `${child.pid}\n`);
     this.opts.onStart?.(spec.name, child);
     return child;
@@ -148,6 +152,14 @@ export class Supervisor {
     const entries = [...this.running.values()];
     for (const entry of entries) clearTimeout(entry.restartTimer);
     await Promise.all(entries.map((e) => stopProcess(e.child, e.spec.stopSignal ?? 'SIGTERM', graceMs)));
+  }
+}
+
+function setNice(pid: number, nice: number, print: (line: string) => void): void {
+  try {
+    setPriority(pid, nice);
+  } catch (err) {
+    print(`could not set niceness ${nice}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
