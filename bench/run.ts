@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { devProfile } from './profiles/dev-profile.js';
+import { devInMemoryProfile, devProfile } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 import { cpuTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
@@ -20,10 +20,11 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev] [--rate 5] 
 
   --runs      fresh stacks, one after the other; tables show median (min–max)
   --quick     short phases for trying a change (figures are rougher)
-  --profile   which stack to start (dev = npm start)
+  --profile   which stacks to start, comma-separated, taking turns run by run:
+              dev = npm start; dev-memory = npm start on an in-memory dev server (experiment)
   --rate      password resets per second in every phase`;
 
-const PROFILES: Record<string, StackProfile> = { dev: devProfile };
+const PROFILES: Record<string, StackProfile> = { dev: devProfile, 'dev-memory': devInMemoryProfile };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,9 +38,11 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const profile = PROFILES[values.profile];
-  if (!profile)
-    throw new Error(`--profile: "${values.profile}" is not one of ${Object.keys(PROFILES).join(', ')}`);
+  const profiles = values.profile.split(',').map((name) => {
+    const profile = PROFILES[name.trim()];
+    if (!profile) throw new Error(`--profile: "${name}" is not one of ${Object.keys(PROFILES).join(', ')}`);
+    return profile;
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs: an integer from 1 to 10');
   const q = values.quick;
@@ -60,14 +63,20 @@ async function main(): Promise<void> {
   if (!(settings.resetsPerSecond > 0 && settings.resetsPerSecond <= 50))
     throw new Error('--rate: 0 < rate ≤ 50');
 
-  const results: RunResult[] = [];
+  // Profiles take turns run by run, so each sees the same spells of outside load.
+  const results: RunResult[][] = profiles.map(() => []);
   for (let i = 0; i < runs; i++) {
-    settings.log(`run ${i + 1}/${runs}`);
-    results.push(await runOnce(profile, settings));
+    for (const [p, profile] of profiles.entries()) {
+      settings.log(`run ${i + 1}/${runs}, ${profile.name}`);
+      results[p]!.push(await runOnce(profile, settings));
+    }
+  }
+  for (const runsOfProfile of results) {
+    const r = runsOfProfile;
+    process.stdout.write(`\n${goalsTable(r)}\n\n${phaseTable(r)}\n\n${cpuTable(r)}\n`);
   }
   process.stdout.write(
-    `\n${goalsTable(results)}\n\n${phaseTable(results)}\n\n${cpuTable(results)}\n` +
-      `\nresets at ${settings.resetsPerSecond}/s in every phase${q ? '; --quick phases' : ''}; ` +
+    `\nresets at ${settings.resetsPerSecond}/s in every phase${q ? '; --quick phases' : ''}; ` +
       `"other" cpu is load from outside the bench, which skews the figures\n`,
   );
   const dir = new URL('./results/', import.meta.url).pathname;

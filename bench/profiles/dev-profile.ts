@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { connectClient } from '../../src/temporal/client.js';
+import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../test/support/free-port.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
@@ -20,13 +21,30 @@ const root = new URL('../../', import.meta.url).pathname;
  */
 export const devProfile: StackProfile = {
   name: 'dev server (npm start)',
-  start: startDevStack,
+  start: (opts) => startDevStack(opts, false),
 };
 
-async function startDevStack(opts: ProfileStartOptions): Promise<RunningStack> {
+/**
+ * Experiment, not a way to run Floodgate: the same `npm start`, pointed (TEMPORAL_ADDRESS) at a
+ * dev server without a database file, as the earlier bench ran it. The gap between this and
+ * `devProfile` is what keeping every acknowledged event on disk costs.
+ */
+export const devInMemoryProfile: StackProfile = {
+  name: 'dev server in memory (experiment)',
+  start: (opts) => startDevStack(opts, true),
+};
+
+async function startDevStack(opts: ProfileStartOptions, inMemory: boolean): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
   const [api, temporal, ui, provider, smtp] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+  const memoryServer = inMemory
+    ? await startDevServer({
+        port: temporal!,
+        onLog: (line) => void (/level=ERROR/.test(line) && opts.log(`[temporal] ${line}`)),
+      })
+    : undefined;
   const env: Record<string, string> = {
+    ...(memoryServer && { TEMPORAL_ADDRESS: memoryServer.address }),
     DATA_DIR: dataDir,
     PORT: String(api),
     TEMPORAL_PORT: String(temporal),
@@ -74,6 +92,7 @@ async function startDevStack(opts: ProfileStartOptions): Promise<RunningStack> {
       }
       killGroup('SIGKILL');
       process.off('exit', onExit);
+      await memoryServer?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     })());
 
