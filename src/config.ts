@@ -54,6 +54,12 @@ const schema = z.object({
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   WEBHOOK_TOLERANCE: duration.default(5 * 60_000),
   WEBHOOK_ACK_DEADLINE: duration.default(5_000),
+  // Admission control of webhook intake: concurrency limit following ack latency (AIMD).
+  WEBHOOK_ADMISSION: bool.default(true),
+  WEBHOOK_ADMISSION_TARGET: duration.default(50),
+  WEBHOOK_ADMISSION_MIN: positiveInt.default(2),
+  WEBHOOK_ADMISSION_MAX: positiveInt.default(256),
+  WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16),
   REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
   GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
@@ -159,6 +165,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
       toleranceMs: e.WEBHOOK_TOLERANCE,
       ackDeadlineMs: e.WEBHOOK_ACK_DEADLINE,
+      admission: {
+        enabled: e.WEBHOOK_ADMISSION,
+        targetMs: e.WEBHOOK_ADMISSION_TARGET,
+        min: e.WEBHOOK_ADMISSION_MIN,
+        max: e.WEBHOOK_ADMISSION_MAX,
+        initial: e.WEBHOOK_ADMISSION_INITIAL,
+      },
       replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
       genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
     },

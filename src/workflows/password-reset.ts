@@ -2,7 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  proxyLocalActivities,
+  proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { EmailActivities } from '../activities/email.js';
@@ -16,16 +16,15 @@ import {
   type PasswordResetResult,
   type ResetRequest,
 } from '../shared/password-reset.js';
+import { PRIORITY } from '../shared/task-queues.js';
 
-// A local activity: the urgent worker sends the mail inside the workflow task that asked for it,
-// which saves the server two round trips (activity scheduled → started → completed → a second
-// workflow task) that under a storm wait behind video work in the server's persistence.
-const { sendPasswordResetEmail } = proxyLocalActivities<EmailActivities>({
+const { sendPasswordResetEmail } = proxyActivities<EmailActivities>({
   // Bounded per attempt; retried with backoff on network errors and SMTP 4xx for up to 10 minutes
   // (an SMTP outage of that length still ends in a mail). SMTP 5xx is non-retryable (classified in the activity).
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '10m',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '15s' },
+  priority: { priorityKey: PRIORITY.passwordReset },
 });
 
 /**
