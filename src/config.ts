@@ -55,7 +55,7 @@ const schema = z.object({
   WEBHOOK_TOLERANCE: duration.default(5 * 60_000),
   WEBHOOK_ACK_DEADLINE: duration.default(5_000),
   // Admission control of webhook intake: concurrency limit following ack latency (AIMD).
-  WEBHOOK_ADMISSION: bool.default(true),
+  WEBHOOK_ADMISSION: bool.default(false),
   WEBHOOK_ADMISSION_TARGET: duration.default(50),
   WEBHOOK_ADMISSION_MIN: positiveInt.default(2),
   WEBHOOK_ADMISSION_MAX: positiveInt.default(256),
