@@ -1,48 +1,132 @@
+import { median } from './ingest-capacity.js';
 import { PHASES } from './reset-phases.js';
-import type { ScenarioResult } from './scenario.js';
+import type { PhaseResult, RunResult } from './run-once.js';
 
-/** The headline table: request → SMTP-accepted latency per scenario. */
-export function latencyTable(results: ScenarioResult[], idleP99: number): string {
-  const header = [
-    'scenario',
-    'n',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'p99 / idle p99',
-    'max ms',
-    'lost',
-    'video backlog start→end',
-    'cpu % bench / other',
+/** "median (min–max)" over the runs, rounded; a single run prints just its figure. */
+function spread(values: number[], digits = 0): string {
+  const f = (v: number) => v.toFixed(digits);
+  if (values.length === 1) return f(values[0]!);
+  return `${f(median(values))} (${f(Math.min(...values))}–${f(Math.max(...values))})`;
+}
+
+interface Row {
+  figure: string;
+  values: (r: RunResult) => number;
+  digits?: number;
+  goal: string;
+  met?: (median: number) => boolean;
+}
+
+const ROWS: Row[] = [
+  { figure: 'idle: reset p50 ms', values: (r) => r.idle.reset.p50, goal: '—' },
+  { figure: 'idle: reset p99 ms', values: (r) => r.idle.reset.p99, goal: '—' },
+  { figure: '1,500/min: webhook ack p50 ms', values: (r) => r.steady.webhooks!.ack.p50, goal: '—' },
+  {
+    figure: '1,500/min: webhook ack p99 ms',
+    values: (r) => r.steady.webhooks!.ack.p99,
+    goal: '≤ 50',
+    met: (m) => m <= 50,
+  },
+  { figure: '1,500/min: reset p99 ms', values: (r) => r.steady.reset.p99, goal: '—' },
+  {
+    figure: '1,500/min: reset p99 ÷ idle p99',
+    values: (r) => r.steady.reset.p99 / r.idle.reset.p99,
+    digits: 2,
+    goal: '≤ 2',
+    met: (m) => m <= 2,
+  },
+  { figure: '3,000/min burst: webhook ack p99 ms', values: (r) => r.burst.webhooks!.ack.p99, goal: '—' },
+  {
+    figure: '3,000/min burst: reset p99 ms',
+    values: (r) => r.burst.reset.p99,
+    goal: '≤ 1000',
+    met: (m) => m <= 1000,
+  },
+  {
+    figure: '3,000/min burst: webhooks answered 503',
+    values: (r) => r.burst.webhooks!.answered503,
+    goal: 'counted',
+  },
+  {
+    figure: '3,000/min burst: webhooks lost',
+    values: (r) => r.burst.webhooks!.lost + r.steady.webhooks!.lost,
+    goal: '0',
+    met: (m) => m === 0,
+  },
+  {
+    figure: 'resets lost (all phases)',
+    values: (r) => r.idle.resetsLost + r.steady.resetsLost + r.burst.resetsLost,
+    goal: '0',
+    met: (m) => m === 0,
+  },
+  { figure: 'ingest: webhook route /s', values: (r) => median(r.ingest.webhookRoute), digits: 1, goal: '—' },
+  {
+    figure: 'ingest: raw signalWithStart /s',
+    values: (r) => median(r.ingest.rawSignalWithStart),
+    digits: 1,
+    goal: '—',
+  },
+  {
+    figure: 'ingest: route ÷ raw',
+    values: (r) => r.ingest.ratio,
+    digits: 2,
+    goal: '≥ 0.9',
+    met: (m) => m >= 0.9,
+  },
+];
+
+/** The headline table, markdown, as the README keeps it: median (min–max) over the runs. */
+export function goalsTable(runs: RunResult[]): string {
+  const lines = [
+    `| figure (${runs[0]!.profile}, ${runs.length} run${runs.length > 1 ? 's' : ''}) | median (min–max) | goal | met |`,
+    '| --- | --- | --- | --- |',
   ];
-  const rows = results.map((r) => [
-    r.name,
-    String(r.count),
-    String(r.p50),
-    String(r.p95),
-    String(r.p99),
-    `${(r.p99 / idleP99).toFixed(2)}x`,
-    String(r.max),
-    String(r.rejected + r.undelivered),
-    `${r.videoBacklogAtStart}→${r.videoBacklogAtEnd}`,
-    r.cpu ? `${r.cpu.bench} / ${r.cpu.other}` : 'n/a',
-  ]);
-  return formatTable(header, rows);
+  for (const row of ROWS) {
+    const values = runs.map(row.values);
+    const met = row.met ? (row.met(median(values)) ? 'yes' : '**no**') : '';
+    lines.push(`| ${row.figure} | ${spread(values, row.digits)} | ${row.goal} | ${met} |`);
+  }
+  return lines.join('\n');
 }
 
-/** Where the time went: each phase's p50 / p99 (ms) per scenario, from workflow histories. */
-export function phaseTable(results: ScenarioResult[]): string {
-  const header = ['phase (p50 / p99 ms)', ...results.map((r) => r.name)];
-  const rows = PHASES.map((phase) => [
-    phase,
-    ...results.map((r) => `${r.breakdown.phases[phase].p50} / ${r.breakdown.phases[phase].p99}`),
-  ]);
-  return formatTable(header, rows);
+const SCENARIOS: Array<[string, (r: RunResult) => PhaseResult]> = [
+  ['idle', (r) => r.idle],
+  ['1,500/min', (r) => r.steady],
+  ['3,000/min burst', (r) => r.burst],
+];
+
+/** Where a reset's time goes: each phase's p50 / p99 (medians over the runs), per scenario. */
+export function phaseTable(runs: RunResult[]): string {
+  const lines = [
+    `| reset phase, p50 / p99 ms | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
+    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
+  ];
+  for (const phase of PHASES) {
+    const cells = SCENARIOS.map(([, pick]) => {
+      const p50 = median(runs.map((r) => pick(r).breakdown.phases[phase].p50));
+      const p99 = median(runs.map((r) => pick(r).breakdown.phases[phase].p99));
+      return `${Math.round(p50)} / ${Math.round(p99)}`;
+    });
+    lines.push(`| ${phase} | ${cells.join(' | ')} |`);
+  }
+  // A history that could not be read (a server too busy to answer) leaves its reset out.
+  const read = SCENARIOS.map(([, pick]) => runs.map((r) => pick(r).breakdown.phases.api.count).join(' + '));
+  lines.push(`| resets with a readable history | ${read.join(' | ')} |`);
+  return lines.join('\n');
 }
 
-function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+/** CPU per scenario: the stack and bench vs everything else on the machine (% of one core). */
+export function cpuTable(runs: RunResult[]): string {
+  const lines = [
+    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
+    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
+  ];
+  runs.forEach((r, i) => {
+    const cells = SCENARIOS.map(([, pick]) => {
+      const cpu = pick(r).cpu;
+      return cpu ? `${cpu.bench} / ${cpu.other}` : 'n/a';
+    });
+    lines.push(`| run ${i + 1} | ${cells.join(' | ')} |`);
+  });
+  return lines.join('\n');
 }

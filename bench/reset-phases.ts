@@ -13,7 +13,10 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
  * - `workflowTaskQueued`: first workflow task scheduled → a worker took it
  * - `workflowTaskRun`: taken → completed (the urgent worker ran the workflow code)
  * - `activityQueued`: mail activity scheduled → a worker took it
- * - `mailSend`: activity taken → the SMTP sink accepted the mail
+ * - `mailSend`: activity taken → the mail landed in the SMTP sink's folder
+ * When the mail goes out as a local activity (no activity events, a marker instead), it is sent
+ * inside the first workflow task: `workflowTaskRun` and `activityQueued` are 0 and `mailSend`
+ * runs from that task's start to the mail landing.
  */
 export const PHASES = ['api', 'workflowTaskQueued', 'workflowTaskRun', 'activityQueued', 'mailSend'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -63,6 +66,18 @@ function phasesOf(delivery: Delivery, events: HistoryEvent[]): PhaseRow | undefi
   const wfCompleted = first('workflowTaskCompletedEventAttributes');
   const actScheduled = first('activityTaskScheduledEventAttributes');
   const actStarted = first('activityTaskStartedEventAttributes');
+  const local = actScheduled === undefined && first('markerRecordedEventAttributes') !== undefined;
+  if (local && started !== undefined && wfScheduled !== undefined && wfStarted !== undefined) {
+    return {
+      sentAt: new Date(delivery.sentAt).toISOString(),
+      totalMs: delivery.receivedAt - delivery.sentAt,
+      api: started - delivery.sentAt,
+      workflowTaskQueued: wfStarted - wfScheduled,
+      workflowTaskRun: 0,
+      activityQueued: 0,
+      mailSend: delivery.receivedAt - wfStarted,
+    };
+  }
   if ([started, wfScheduled, wfStarted, wfCompleted, actScheduled, actStarted].includes(undefined)) return;
   return {
     sentAt: new Date(delivery.sentAt).toISOString(),

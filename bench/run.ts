@@ -1,102 +1,88 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { stopRunningStacks } from './bench-stack.js';
-import { latencyTable, phaseTable } from './report.js';
-import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
+import { devInMemoryProfile, devProfile } from './profiles/dev-profile.js';
+import type { StackProfile } from './profiles/stack-profile.js';
+import { cpuTable, goalsTable, phaseTable } from './report.js';
+import { runOnce, type RunResult, type RunSettings } from './run-once.js';
 
 /**
- * `npm run bench`: password-reset latency (request → SMTP accepted) at a steady rate, in one
- * run, for: the idle system; dedicated lanes with the video lane saturated; and the shared-lane
- * comparison mode under the same saturation. Each scenario runs the production shape: the
- * Temporal dev server, the API, the simulated provider, the webhook storm and each lane's worker
- * are separate processes; the bench process only sends requests and receives the mail.
- * Table on stdout, progress on stderr, JSON in bench/results/.
- *
- *   npm run bench -- --duration 60s --rate 2 --backlog 4000 --download 2s --webhooks 1500
+ * `npm run bench`: what a user of `npm start` gets. Each run starts the stack through the
+ * profile's own entry (the dev profile runs src/stack/start.ts: dev server on its SQLite file,
+ * SMTP sink process, the lanes' real workers) and, on that one stack: idle resets; resets beside
+ * 1,500 webhooks/min; resets through a 3,000/min burst, then every webhook settled (503s counted,
+ * lost ones named); ingest capacity of the webhook route against a raw signalWithStart loop,
+ * interleaved. Resets are timed from the request to the `.eml` landing in the sink's folder.
+ * Markdown tables on stdout (median and spread over --runs), progress on stderr, JSON in
+ * bench/results/.
  */
-const USAGE = `npm run bench -- [--duration 60s] [--warm-up 5s] [--rate 2] [--backlog 4000] [--download 2s] [--webhooks 1500] [--verbose]
+const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev] [--rate 5] [--verbose]
 
-  --warm-up    resets at the same rate before measuring, under the same load (not measured)
-  --rate       password resets per second (measured)
-  --backlog    synthetic video jobs queued before measuring (each holds a video slot for --download)
-  --webhooks   webhook storm during the saturated scenarios, per minute (0 = none)
-  --verbose    show everything the child processes print (default: warnings and errors)`;
+  --runs      fresh stacks, one after the other; tables show median (min–max)
+  --quick     short phases for trying a change (figures are rougher)
+  --profile   which stacks to start, comma-separated, taking turns run by run:
+              dev = npm start; dev-memory = npm start on an in-memory dev server (experiment)
+  --rate      password resets per second in every phase`;
 
-function duration(spec: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(spec.trim());
-  if (!m) throw new Error(`${flag}: "${spec}" is not a duration like 60s`);
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']!);
-}
+const PROFILES: Record<string, StackProfile> = { dev: devProfile, 'dev-memory': devInMemoryProfile };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '60s' },
-      'warm-up': { type: 'string', default: '5s' },
-      rate: { type: 'string', default: '2' },
-      backlog: { type: 'string', default: '4000' },
-      download: { type: 'string', default: '2s' },
-      webhooks: { type: 'string', default: '1500' },
+      runs: { type: 'string', default: '1' },
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'string', default: 'dev' },
+      rate: { type: 'string', default: '5' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const settings = {
-    durationMs: duration(values.duration, '--duration'),
-    warmUpMs: duration(values['warm-up'], '--warm-up'),
+  const profiles = values.profile.split(',').map((name) => {
+    const profile = PROFILES[name.trim()];
+    if (!profile) throw new Error(`--profile: "${name}" is not one of ${Object.keys(PROFILES).join(', ')}`);
+    return profile;
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs: an integer from 1 to 10');
+  const q = values.quick;
+  const settings: RunSettings = {
     resetsPerSecond: Number(values.rate),
-    webhooksPerSecond: Number(values.webhooks) / 60,
-    slowDownloadMs: duration(values.download, '--download'),
+    warmUpMs: q ? 5_000 : 10_000,
+    idleMs: q ? 10_000 : 30_000,
+    steadyMs: q ? 20_000 : 60_000,
+    steadyPerMinute: 1_500,
+    burstMs: q ? 30_000 : 120_000,
+    burstPerMinute: 3_000,
+    ingestWindowMs: q ? 5_000 : 10_000,
+    ingestRounds: q ? 2 : 3,
+    ingestConcurrency: 32,
     verbose: values.verbose,
     log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
   };
-  const backlog = Number(values.backlog);
-  const scenarios: ScenarioSpec[] = [
-    { name: 'idle', laneMode: 'dedicated', videoBacklog: 0 },
-    { name: 'dedicated lanes, video saturated', laneMode: 'dedicated', videoBacklog: backlog },
-    { name: 'shared lane, video saturated', laneMode: 'shared', videoBacklog: backlog },
-  ];
-  // Ctrl-C or a kill: no child process of a scenario may outlive the bench.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      settings.log(`${signal}: stopping every child process…`);
-      void stopRunningStacks().finally(() => process.exit(130));
-    });
-  }
-  const results: ScenarioResult[] = [];
-  for (const spec of scenarios) results.push(await runScenario(spec, settings));
+  if (!(settings.resetsPerSecond > 0 && settings.resetsPerSecond <= 50))
+    throw new Error('--rate: 0 < rate ≤ 50');
 
-  const idle = results[0]!;
-  const dedicated = results[1]!;
-  const ratio = dedicated.p99 / idle.p99;
-  process.stdout.write(`\n${latencyTable(results, idle.p99)}\n\n${phaseTable(results)}\n`);
-  process.stdout.write(
-    `\ndedicated p99 under saturation = ${dedicated.p99} ms (${ratio.toFixed(2)}x idle p99)` +
-      `; goal ≤ 1000 ms and ≤ 2x idle\n`,
-  );
-  const cores = results.find((r) => r.cpu)?.cpu?.cores;
-  if (cores) {
-    process.stdout.write(
-      `cpu: % of one core during each measurement (${cores} cores = ${cores * 100}%); ` +
-        `"other" is load from outside the bench, which skews the figures\n`,
-    );
+  // Profiles take turns run by run, so each sees the same spells of outside load.
+  const results: RunResult[][] = profiles.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [p, profile] of profiles.entries()) {
+      settings.log(`run ${i + 1}/${runs}, ${profile.name}`);
+      results[p]!.push(await runOnce(profile, settings));
+    }
   }
+  for (const runsOfProfile of results) {
+    const r = runsOfProfile;
+    process.stdout.write(`\n${goalsTable(r)}\n\n${phaseTable(r)}\n\n${cpuTable(r)}\n`);
+  }
+  process.stdout.write(
+    `\nresets at ${settings.resetsPerSecond}/s in every phase${q ? '; --quick phases' : ''}; ` +
+      `"other" cpu is load from outside the bench, which skews the figures\n`,
+  );
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `urgent-lane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  // The lane capacity the worker processes ran with (defaults unless set in the environment).
-  const { urgent, video, tenantFairnessWeights } = loadConfig().lanes;
-  const lanes = { urgent, video, tenantFairnessWeights };
-  const load =
-    `synthetic video backlog (${backlog} jobs, ${settings.slowDownloadMs} ms downloads)` +
-    (settings.webhooksPerSecond > 0 ? ` + webhook storm at ${values.webhooks}/min` : '; no webhook storm');
-  writeFileSync(
-    file,
-    `${JSON.stringify({ scenario: 'urgent-lane', settings: { ...settings, log: undefined, verbose: undefined, backlog }, lanes, load, results, dedicatedToIdleP99: ratio }, null, 2)}\n`,
-  );
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ settings: { ...settings, log: undefined }, results }, null, 2)}\n`);
   process.stdout.write(`results: ${file}\n`);
 }
 

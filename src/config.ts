@@ -54,6 +54,12 @@ const schema = z.object({
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   WEBHOOK_TOLERANCE: duration.default(5 * 60_000),
   WEBHOOK_ACK_DEADLINE: duration.default(5_000),
+  // Admission control of webhook intake: concurrency limit following ack latency (AIMD).
+  WEBHOOK_ADMISSION: bool.default(false),
+  WEBHOOK_ADMISSION_TARGET: duration.default(50),
+  WEBHOOK_ADMISSION_MIN: positiveInt.default(2),
+  WEBHOOK_ADMISSION_MAX: positiveInt.default(256),
+  WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16),
   REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
   GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
@@ -139,6 +145,8 @@ const schema = z.object({
   POSTGRES_BIN_DIR: z.string().optional(),
   /** The user PostgreSQL runs as when the stack is started as root (PostgreSQL refuses root). */
   POSTGRES_OS_USER: z.string().default('postgres'),
+  // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
+  STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type Env = z.input<typeof schema>;
@@ -196,6 +204,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
       toleranceMs: e.WEBHOOK_TOLERANCE,
       ackDeadlineMs: e.WEBHOOK_ACK_DEADLINE,
+      admission: {
+        enabled: e.WEBHOOK_ADMISSION,
+        targetMs: e.WEBHOOK_ADMISSION_TARGET,
+        min: e.WEBHOOK_ADMISSION_MIN,
+        max: e.WEBHOOK_ADMISSION_MAX,
+        initial: e.WEBHOOK_ADMISSION_INITIAL,
+      },
       replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
       genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
     },
@@ -263,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       providerSimPort: e.PROVIDER_SIM_PORT,
       smtpSinkPort: e.SMTP_SINK_PORT,
       restartChildren: e.STACK_RESTART_CHILDREN,
+      backgroundNice: e.STACK_BACKGROUND_NICE,
     },
     cluster: {
       postgresPort: e.CLUSTER_POSTGRES_PORT,

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { ApiDeps } from './deps.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/request-metrics.js';
+import { webhookAdmission } from './middleware/webhook-admission.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { passwordResetRoutes } from './routes/password-resets.js';
@@ -18,6 +19,9 @@ export function createApp(deps: ApiDeps): Koa {
   app.proxy = false;
   app.use(requestMetrics({ metrics: deps.metrics }));
   app.use(errorHandler({ log: deps.log }));
+  // Webhook intake only: sheds above a latency-following limit (503 + Retry-After); resets pass.
+  const { admission } = deps.config.webhooks;
+  if (admission.enabled) app.use(webhookAdmission({ ...admission, metrics: deps.metrics }));
   for (const router of [
     healthRoutes(deps),
     webhookRoutes(deps),

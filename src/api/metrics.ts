@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of the API process, served on GET /metrics. */
 export function createApiMetrics() {
@@ -17,6 +17,21 @@ export function createApiMetrics() {
       help: 'Time from request to answer for webhook deliveries',
       labelNames: ['source'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    admissionLimit: new Gauge({
+      name: 'floodgate_webhook_admission_limit',
+      help: 'Current concurrency limit of webhook intake (adapts to ack latency)',
+      registers: [registry],
+    }),
+    admissionInFlight: new Gauge({
+      name: 'floodgate_webhook_admission_in_flight',
+      help: 'Webhook deliveries being handled now',
+      registers: [registry],
+    }),
+    admissionRejected: new Counter({
+      name: 'floodgate_webhook_admission_rejected_total',
+      help: 'Webhook deliveries answered 503 by admission control (senders retry)',
       registers: [registry],
     }),
     httpRequests: new Counter({

@@ -44,7 +44,13 @@ export function appServices(
         ];
   return [
     { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
-    { name: 'provider-sim', entry: join(root, 'dev/provider/main.ts'), env },
+    // The simulated provider stands in for the outside world's load: it yields the CPU too.
+    {
+      name: 'provider-sim',
+      entry: join(root, 'dev/provider/main.ts'),
+      env,
+      nice: config.stack.backgroundNice,
+    },
     { name: 'api', entry: join(root, 'src/api/server.ts'), env },
     ...workers,
   ];

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
 export interface ServiceSpec {
@@ -19,6 +20,8 @@ export interface ServiceSpec {
   stopSignal?: NodeJS.Signals;
   /** How long a graceful stop may take before SIGKILL (a draining worker needs its shutdown grace). */
   stopGraceMs?: number;
+  /** Scheduling niceness (0–19): background work yields the CPU to latency-bound services. */
+  nice?: number;
 }
 
 export interface SupervisorOptions {
@@ -96,6 +99,7 @@ export class Supervisor {
       this.opts.print(spec.name, `!!! could not start ${command}: ${err.message}`),
     );
     child.once('exit', (code, signal) => this.onExit(entry, code, signal));
+    if (spec.nice && child.pid) setNice(child.pid, spec.nice, (line) => this.opts.print(spec.name, line));
     if (this.opts.pidDir && child.pid) writeFileSync(this.pidFile(spec.name), `${child.pid}\n`);
     this.opts.onStart?.(spec.name, child);
     return child;
@@ -158,6 +162,14 @@ export class Supervisor {
         stopProcess(e.child, e.spec.stopSignal ?? 'SIGTERM', graceMs ?? e.spec.stopGraceMs ?? 10_000),
       ),
     );
+  }
+}
+
+function setNice(pid: number, nice: number, print: (line: string) => void): void {
+  try {
+    setPriority(pid, nice);
+  } catch (err) {
+    print(`could not set niceness ${nice}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { TASK_QUEUES } from '../../src/shared/task-queues.js';
+import { connectClient } from '../../src/temporal/client.js';
+import { startDevServer } from '../../src/temporal/dev-server.js';
+import { freePort } from '../../test/support/free-port.js';
+import { createChildOutput } from '../child-output.js';
+import { waitForHttp, waitForPollers } from '../readiness.js';
+import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * The default stack exactly as `npm start` runs it: the same entry (src/stack/start.ts), so the
+ * same dev server on a SQLite file, the same SMTP sink process writing `.eml` files, the same
+ * worker entries and settings. Only the ports and DATA_DIR differ, so it never meets a stack
+ * someone else is running.
+ */
+export const devProfile: StackProfile = {
+  name: 'dev server (npm start)',
+  start: (opts) => startDevStack(opts, false),
+};
+
+/**
+ * Experiment, not a way to run Floodgate: the same `npm start`, pointed (TEMPORAL_ADDRESS) at a
+ * dev server without a database file, as the earlier bench ran it. The gap between this and
+ * `devProfile` is what keeping every acknowledged event on disk costs.
+ */
+export const devInMemoryProfile: StackProfile = {
+  name: 'dev server in memory (experiment)',
+  start: (opts) => startDevStack(opts, true),
+};
+
+async function startDevStack(opts: ProfileStartOptions, inMemory: boolean): Promise<RunningStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
+  const [api, temporal, ui, provider, smtp] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+  const memoryServer = inMemory
+    ? await startDevServer({
+        port: temporal!,
+        onLog: (line) => void (/level=ERROR/.test(line) && opts.log(`[temporal] ${line}`)),
+      })
+    : undefined;
+  const env: Record<string, string> = {
+    ...(memoryServer && { TEMPORAL_ADDRESS: memoryServer.address }),
+    DATA_DIR: dataDir,
+    PORT: String(api),
+    TEMPORAL_PORT: String(temporal),
+    TEMPORAL_UI_PORT: String(ui),
+    PROVIDER_SIM_PORT: String(provider),
+    SMTP_SINK_PORT: String(smtp),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  // Its own process group: a stop reaches the stack's children even if start.ts hangs.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/stack/start.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output = createChildOutput(opts.verbose, opts.log);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) output.print('stack', line);
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const failure = exited.then(() => {
+    throw new Error('the stack (src/stack/start.ts) exited on its own');
+  });
+  failure.catch(() => undefined);
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => killGroup('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      killGroup('SIGKILL');
+      process.off('exit', onExit);
+      await memoryServer?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+
+  try {
+    const config = loadConfig({ ...process.env, ...env });
+    const apiUrl = `http://127.0.0.1:${api}`;
+    await Promise.race([failure, waitForHttp(`${apiUrl}/readyz`, 180_000)]);
+    const client = await connectClient(config, `127.0.0.1:${temporal}`);
+    try {
+      const queues =
+        config.lanes.mode === 'shared' ? [TASK_QUEUES.shared] : [TASK_QUEUES.urgent, TASK_QUEUES.video];
+      const pollers = queues.map((q) => waitForPollers(client, config.temporal.namespace, q, 120_000));
+      await Promise.race([failure, Promise.all(pollers)]);
+    } finally {
+      await client.connection.close();
+    }
+    return {
+      apiUrl,
+      apiKey: config.api.apiKeys[0]!,
+      providerUrl: `http://127.0.0.1:${provider}`,
+      temporalAddress: `127.0.0.1:${temporal}`,
+      namespace: config.temporal.namespace,
+      mailDir: join(dataDir, 'mail'),
+      env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },
+      failure,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,125 @@
+import type { LatencySummary } from '../dev/provider/latency-recorder.js';
+import { summarize } from '../dev/provider/latency-recorder.js';
+import { httpProvider } from '../dev/storm/provider-control.js';
+import { loadConfig } from '../src/config.js';
+import { connectClient } from '../src/temporal/client.js';
+import { measureIngest, type IngestResult } from './ingest-capacity.js';
+import { startCpuWindow, type CpuUse } from './machine-load.js';
+import { watchMailFolder } from './mail-folder-watch.js';
+import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
+import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
+import { probeResets } from './reset-probe.js';
+import { driveWebhooks, settleWebhooks, type WebhookOutcome } from './webhook-load.js';
+
+export interface RunSettings {
+  resetsPerSecond: number;
+  warmUpMs: number;
+  idleMs: number;
+  steadyMs: number;
+  steadyPerMinute: number;
+  burstMs: number;
+  burstPerMinute: number;
+  ingestWindowMs: number;
+  ingestRounds: number;
+  ingestConcurrency: number;
+  verbose: boolean;
+  log(line: string): void;
+}
+
+/** One load phase: resets measured beside (or without) a webhook storm. */
+export interface PhaseResult {
+  reset: LatencySummary;
+  resetsLost: number;
+  breakdown: PhaseBreakdown;
+  webhooks?: WebhookOutcome;
+  cpu?: CpuUse;
+}
+
+export interface RunResult {
+  profile: string;
+  idle: PhaseResult;
+  steady: PhaseResult;
+  burst: PhaseResult;
+  ingest: IngestResult;
+}
+
+/** Every scenario, in order, on one freshly started stack of the given profile. */
+export async function runOnce(profile: StackProfile, s: RunSettings): Promise<RunResult> {
+  s.log(`${profile.name}: starting the stack…`);
+  const stack = await profile.start({ verbose: s.verbose, log: s.log });
+  try {
+    return await Promise.race([stack.failure, scenarios(profile, stack, s)]);
+  } finally {
+    s.log(`${profile.name}: stopping the stack…`);
+    await stack.stop();
+  }
+}
+
+async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSettings): Promise<RunResult> {
+  const config = loadConfig({ ...process.env, ...stack.env });
+  const client = await connectClient(config, stack.temporalAddress);
+  const mail = watchMailFolder(stack.mailDir);
+  const provider = httpProvider(stack.providerUrl);
+  const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
+  const resets = (durationMs: number) =>
+    probeResets({
+      request: async (userId, email) => {
+        const res = await fetch(`${stack.apiUrl}/password-resets`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userId, email }),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      },
+      waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
+      perSecond: s.resetsPerSecond,
+      durationMs,
+      deliveryTimeoutMs: 120_000,
+    });
+  const phase = async (name: string, durationMs: number): Promise<Omit<PhaseResult, 'webhooks'>> => {
+    s.log(`${profile.name}: ${name}: resets at ${s.resetsPerSecond}/s for ${durationMs / 1000}s…`);
+    const cpuWindow = startCpuWindow();
+    const probe = await resets(durationMs);
+    const cpu = cpuWindow();
+    const breakdown = await breakDownResets(client, config.passwordReset.idKey, probe.delivered);
+    return {
+      reset: summarize(probe.latenciesMs),
+      resetsLost: probe.rejected + probe.undelivered,
+      breakdown,
+      cpu,
+    };
+  };
+  const stormPhase = async (name: string, perMinute: number, durationMs: number): Promise<PhaseResult> => {
+    await provider.resetStats();
+    const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: perMinute, durationMs });
+    const measured = await phase(`${name} (${perMinute} webhooks/min)`, durationMs);
+    await load;
+    const ackDuringLoad = (await provider.stats()).ackLatencyMs;
+    s.log(`${profile.name}: ${name}: waiting until every webhook is acknowledged…`);
+    const webhooks = await settleWebhooks(provider, 180_000);
+    return { ...measured, webhooks: { ...webhooks, ack: ackDuringLoad } };
+  };
+
+  try {
+    s.log(`${profile.name}: warm-up ${s.warmUpMs / 1000}s…`);
+    await resets(s.warmUpMs);
+    const idle = await phase('idle', s.idleMs);
+    const steady = await stormPhase('steady', s.steadyPerMinute, s.steadyMs);
+    const burst = await stormPhase('burst', s.burstPerMinute, s.burstMs);
+    s.log(`${profile.name}: ingest capacity, ${s.ingestRounds} interleaved rounds…`);
+    const ingest = await measureIngest({
+      apiUrl: stack.apiUrl,
+      config,
+      client,
+      concurrency: s.ingestConcurrency,
+      windowMs: s.ingestWindowMs,
+      rounds: s.ingestRounds,
+      log: s.log,
+    });
+    return { profile: profile.name, idle, steady, burst, ingest };
+  } finally {
+    mail.close();
+    await client.connection.close();
+  }
+}
