@@ -167,8 +167,10 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
   describe('with a kill -9 of PostgreSQL mid-storm, password resets running', () => {
     let result: FaultResult;
     let killedPid: number | undefined;
+    const progress: string[] = [];
     before(async function () {
-      this.timeout(300_000);
+      // runFault bounds each wait (recovery, jobs, mails) by settleTimeoutMs.
+      this.timeout(480_000);
       const { config } = cluster;
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 PostgreSQL')!;
       const stack: FaultStack = {
@@ -189,9 +191,15 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
         faultAtMs: 6_000,
         windowMs: 0,
         resetEveryMs: 1_000,
-        settleTimeoutMs: 150_000,
+        settleTimeoutMs: 120_000,
+        // The fault's own milestones as they happen; the storm's per-second lines only on failure.
+        onProgress: (line) => (/: \[\d+s /.test(line) ? progress.push(line) : console.log(line)),
       });
       console.log(`${formatFaultTable([result])}\n`);
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') console.log(progress.slice(-15).join('\n'));
     });
 
     it('killed PostgreSQL, and the supervisor started a new postmaster', () => {
