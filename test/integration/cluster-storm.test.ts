@@ -32,6 +32,8 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
   let cluster: ClusterStack;
   let client: Client;
   const crashes: Array<{ service: string; how: string }> = [];
+  /** The API's unhandled errors (the cause of any 500), kept to show with a failing check. */
+  const apiErrors: string[] = [];
 
   before(async function () {
     this.timeout(240_000);
@@ -55,6 +57,9 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
         RECONCILE_AFTER: '5s',
       },
       onCrash: (service, how) => crashes.push({ service, how }),
+      print: (service, line) => {
+        if (service === 'api' && line.includes('unhandled error')) apiErrors.push(line.slice(0, 2_000));
+      },
     });
     client = await connectClient(cluster.config, cluster.temporalAddress);
   });
@@ -209,6 +214,14 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       );
       const current = cluster.supervisor.process('postgres')?.pid;
       assert.ok(current && current !== killedPid, 'a new PostgreSQL process runs');
+    });
+
+    it('answers 503 while PostgreSQL is away, never 500', () => {
+      const internal =
+        (result.seen.webhookFailures['500'] ?? 0) +
+        (result.seen.stormCalls.failedByStatus['500'] ?? 0) +
+        (result.seen.resetFailures['500'] ?? 0);
+      assert.equal(internal, 0, `500s from the API; its unhandled errors:\n${apiErrors.join('\n')}`);
     });
 
     it('loses no job and no reset, one stored file each, and recovers', () => {
