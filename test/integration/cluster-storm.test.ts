@@ -175,7 +175,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     const progress: string[] = [];
     before(async function () {
       // runFault bounds each wait (recovery, jobs, mails) by settleTimeoutMs.
-      this.timeout(480_000);
+      this.timeout(600_000);
       const { config } = cluster;
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 PostgreSQL')!;
       const stack: FaultStack = {
@@ -196,7 +196,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
         faultAtMs: 6_000,
         windowMs: 0,
         resetEveryMs: 1_000,
-        settleTimeoutMs: 120_000,
+        settleTimeoutMs: 180_000,
         // The fault's own milestones as they happen; the storm's per-second lines only on failure.
         onProgress: (line) => (/: \[\d+s /.test(line) ? progress.push(line) : console.log(line)),
       });
