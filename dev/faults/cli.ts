@@ -1,11 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { parseDuration, parseRate } from '../storm/args.js';
-import { DEV_SERVER_PROFILE } from './fault-catalog.js';
+import { FAULT_PROFILES } from './fault-catalog.js';
 import { formatFaultTable } from './fault-table.js';
-import { startNpmStack } from './npm-start-process.js';
+import { startNpmStack, type StackProfile } from './npm-start-process.js';
 import { runFault, type FaultResult } from './run-fault.js';
 
 const USAGE = `npm run faults -- [options]
@@ -15,6 +16,10 @@ webhook storm with password resets running: kill -9 the Temporal dev server, the
 worker, the urgent worker; the SMTP sink down; the provider answering 5xx; the provider
 unreachable. Prints a table and writes JSON; exits 1 if anything was lost.
 
+With --profile cluster it starts \`npm run start:cluster\` instead, and kills the Temporal
+server, PostgreSQL and the Web UI server as well as the app's processes.
+
+  --profile <name>   dev-server (default) or cluster
   --rate <n/min>     webhook rate of the storm (default 1500/min)
   --load <d>         how long each fault's storm creates jobs (default 120s)
   --fault-at <d>     when the fault starts, into the load (default 20s)
@@ -27,6 +32,7 @@ unreachable. Prints a table and writes JSON; exits 1 if anything was lost.
 `;
 
 interface FaultArgs {
+  profile: StackProfile;
   webhooksPerMinute: number;
   loadMs: number;
   faultAtMs: number;
@@ -39,6 +45,7 @@ interface FaultArgs {
 
 function parseArgs(argv: string[]): FaultArgs | undefined {
   const a: FaultArgs = {
+    profile: 'dev-server',
     webhooksPerMinute: 1500,
     loadMs: 120_000,
     faultAtMs: 20_000,
@@ -56,7 +63,13 @@ function parseArgs(argv: string[]): FaultArgs | undefined {
     if (flag === '--help' || flag === '-h') return undefined;
     else if (flag === '--short')
       Object.assign(a, { webhooksPerMinute: 600, loadMs: 15_000, faultAtMs: 4_000, windowMs: 8_000 });
-    else if (flag === '--rate') a.webhooksPerMinute = parseRate(value()) * 60;
+    else if (flag === '--profile') {
+      const name = value();
+      if (name !== 'dev-server' && name !== 'cluster') {
+        throw new Error(`--profile must be dev-server or cluster (got ${name})`);
+      }
+      a.profile = name;
+    } else if (flag === '--rate') a.webhooksPerMinute = parseRate(value()) * 60;
     else if (flag === '--load') a.loadMs = parseDuration(value(), flag);
     else if (flag === '--fault-at') a.faultAtMs = parseDuration(value(), flag);
     else if (flag === '--window') a.windowMs = parseDuration(value(), flag);
@@ -77,9 +90,23 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const faults = DEV_SERVER_PROFILE.faults.filter((f) => !args.only || f.name.includes(args.only));
-  log(`faults: starting npm start (profile ${DEV_SERVER_PROFILE.name}); ${faults.length} faults`);
-  const stack = await startNpmStack({ RECONCILE_AFTER: '30s' });
+  const profile = FAULT_PROFILES[args.profile]!;
+  const faults = profile.faults.filter((f) => !args.only || f.name.includes(args.only));
+  const script = args.profile === 'cluster' ? 'npm run start:cluster' : 'npm start';
+  log(`faults: starting ${script} (profile ${profile.name}); ${faults.length} faults`);
+  if (args.profile === 'cluster') {
+    // The cluster's programs are built (once, then cached) only when this profile needs them.
+    const ensure = spawnSync(process.execPath, ['scripts/ensure-cluster-binaries.mjs', '--quiet-if-cached'], {
+      stdio: 'inherit',
+    });
+    if (ensure.status !== 0) throw new Error('the cluster binaries are missing and could not be built');
+  }
+  // The cluster's first start creates a database cluster and its schema: give it longer.
+  const stack = await startNpmStack(
+    { RECONCILE_AFTER: '30s' },
+    args.profile === 'cluster' ? 300_000 : 180_000,
+    args.profile,
+  );
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -116,7 +143,7 @@ async function main(): Promise<number> {
   const file =
     args.json ?? join('bench', 'results', `faults-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ profile: DEV_SERVER_PROFILE.name, args, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ profile: profile.name, args, results }, null, 2)}\n`);
   process.stdout.write(`\n${formatFaultTable(results)}\n\nresults: ${file}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -5,6 +5,8 @@ export interface FaultTarget {
   /** The PID the supervisor wrote for a service, if it runs. */
   pid(service: string): number | undefined;
   setProviderChaos(update: Partial<ChaosKnobs>): Promise<void>;
+  /** The stack's Temporal Web UI. */
+  uiUrl: string;
 }
 
 export interface Fault {
@@ -13,6 +15,11 @@ export interface Fault {
   what: string;
   /** Injects the fault and resolves when it is over (a kill is over at once; an outage after `windowMs`). */
   inject(target: FaultTarget, windowMs: number): Promise<void>;
+  /**
+   * What recovery means for this fault beyond the app's own signs (ready, a reset mailed, a
+   * video task run): e.g. the killed process replaced and, for a UI, its page served again.
+   */
+  recovered?(target: FaultTarget): Promise<boolean>;
 }
 
 /** A stack's set of faults; a cluster profile adds its own (PostgreSQL, the Temporal server) beside these. */
@@ -30,12 +37,32 @@ function signal(target: FaultTarget, service: string, sig: NodeJS.Signals): numb
   return pid;
 }
 
-/** kill -9 of one service; the supervisor restarts it. */
-export function killService(service: string, label = service): Fault {
+/** Whether `url` answers 200 within a few seconds. */
+async function answers(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+  await res?.body?.cancel();
+  return res?.status === 200;
+}
+
+/**
+ * kill -9 of one service; the supervisor restarts it. Recovered once another process runs in
+ * its place and, if `serves` is given, that URL of the stack answers 200 again.
+ */
+export function killService(
+  service: string,
+  label = service,
+  serves?: (target: FaultTarget) => string,
+): Fault {
+  let killed: number | undefined;
   return {
     name: `kill -9 ${label}`,
     what: `SIGKILL to ${service}; the supervisor restarts it`,
-    inject: async (target) => void signal(target, service, 'SIGKILL'),
+    inject: async (target) => void (killed = signal(target, service, 'SIGKILL')),
+    recovered: async (target) => {
+      const now = target.pid(service);
+      if (now === undefined || now === killed) return false;
+      return serves ? answers(serves(target)) : true;
+    },
   };
 }
 
@@ -74,16 +101,39 @@ export function providerErrors(): Fault {
   };
 }
 
-/** `npm start`'s profile: the dev server, API, both lane workers, SMTP sink and simulated provider. */
-export const DEV_SERVER_PROFILE: FaultProfile = {
-  name: 'dev-server',
-  faults: [
-    killService('temporal', 'Temporal dev server'),
+/** The app's own processes and neighbours, the same in every profile. */
+function appFaults(): Fault[] {
+  return [
     killService('api', 'API'),
     killService('worker-video', 'video worker'),
     killService('worker-urgent', 'urgent worker'),
     stallService('smtp-sink', 'SMTP sink down'),
     providerErrors(),
     stallService('provider-sim', 'provider unreachable'),
+  ];
+}
+
+/** `npm start`'s profile: the dev server, API, both lane workers, SMTP sink and simulated provider. */
+export const DEV_SERVER_PROFILE: FaultProfile = {
+  name: 'dev-server',
+  faults: [killService('temporal', 'Temporal dev server'), ...appFaults()],
+};
+
+/**
+ * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
+ * Temporal server, PostgreSQL under it, and the Web UI server (recovered once its page loads).
+ */
+export const CLUSTER_PROFILE: FaultProfile = {
+  name: 'cluster',
+  faults: [
+    killService('temporal', 'Temporal server'),
+    killService('postgres', 'PostgreSQL'),
+    killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
+    ...appFaults(),
   ],
+};
+
+export const FAULT_PROFILES: Record<string, FaultProfile> = {
+  [DEV_SERVER_PROFILE.name]: DEV_SERVER_PROFILE,
+  [CLUSTER_PROFILE.name]: CLUSTER_PROFILE,
 };

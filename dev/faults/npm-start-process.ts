@@ -3,12 +3,23 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.js';
+import { freePortRange } from '../../test/support/free-port-range.js';
+
+/** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
+export type StackProfile = 'dev-server' | 'cluster';
+
+const ENTRY: Record<StackProfile, string> = {
+  'dev-server': 'src/stack/start.ts',
+  cluster: 'src/stack/start-cluster.ts',
+};
 
 export interface NpmStartStack {
   dataDir: string;
   apiUrl: string;
   providerUrl: string;
   temporalAddress: string;
+  uiUrl: string;
+  profile: StackProfile;
   /** Everything the stack printed so far (supervisor lines and every service's output). */
   output(): string;
   /** The PID the supervisor wrote for a service (DATA_DIR/run/<name>.pid), if it runs. */
@@ -21,29 +32,51 @@ export interface NpmStartStack {
 
 const root = new URL('../../', import.meta.url).pathname;
 
+/** Free ports for one stack; the cluster's Temporal server takes ten in a row below 32768, frontend last. */
+async function stackPorts(profile: StackProfile): Promise<Record<string, string>> {
+  const [api, temporal, ui, smtp, provider, postgres] = await Promise.all(
+    [1, 2, 3, 4, 5, 6].map(() => freePort()),
+  );
+  const ports: Record<string, string> = {
+    PORT: String(api),
+    TEMPORAL_PORT: String(temporal),
+    TEMPORAL_UI_PORT: String(ui),
+    SMTP_SINK_PORT: String(smtp),
+    PROVIDER_SIM_PORT: String(provider),
+  };
+  if (profile === 'cluster') {
+    const base = await freePortRange(10);
+    Object.assign(ports, {
+      TEMPORAL_PORT: String(base + 9),
+      CLUSTER_PORT_BASE: String(base),
+      CLUSTER_POSTGRES_PORT: String(postgres),
+    });
+  }
+  return ports;
+}
+
 /**
- * `npm start` as a user runs it (src/stack/start.ts under Node and tsx), in its own process
- * group so nothing outlives a failed test, on free ports and a temporary DATA_DIR. Resolves
- * once the banner's last line is printed.
+ * `npm start` (or `npm run start:cluster`) as a user runs it, under Node and tsx, in its own
+ * process group so nothing outlives a failed test, on free ports and a temporary DATA_DIR.
+ * Resolves once the banner's last line is printed.
  */
 export async function startNpmStack(
   env: Record<string, string> = {},
   timeoutMs = 180_000,
+  profile: StackProfile = 'dev-server',
 ): Promise<NpmStartStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-npm-start-'));
-  const [api, temporal, ui, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  const dataDir = mkdtempSync(
+    join(tmpdir(), `floodgate-${profile === 'cluster' ? 'cluster' : 'npm-start'}-`),
+  );
+  const ports = await stackPorts(profile);
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/stack/start.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, ENTRY[profile])], {
     cwd: root,
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: '',
       DATA_DIR: dataDir,
-      PORT: String(api),
-      TEMPORAL_PORT: String(temporal),
-      TEMPORAL_UI_PORT: String(ui),
-      SMTP_SINK_PORT: String(smtp),
-      PROVIDER_SIM_PORT: String(provider),
+      ...ports,
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -92,9 +125,11 @@ export async function startNpmStack(
   }
   return {
     dataDir,
-    apiUrl: `http://127.0.0.1:${api}`,
-    providerUrl: `http://127.0.0.1:${provider}`,
-    temporalAddress: `127.0.0.1:${temporal}`,
+    apiUrl: `http://127.0.0.1:${ports.PORT}`,
+    providerUrl: `http://127.0.0.1:${ports.PROVIDER_SIM_PORT}`,
+    temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,
+    uiUrl: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
+    profile,
     output: () => output,
     pid: (name) => {
       const file = join(dataDir, 'run', `${name}.pid`);

@@ -10,13 +10,16 @@ import { compressedSchedule } from '../storm/retry-schedule.js';
 import { newRetryCounters, retryingFetch, type RetryCounters } from '../storm/retrying-fetch.js';
 import { runStorm } from '../storm/run-storm.js';
 import type { StormSummary } from '../storm/summary.js';
-import type { Fault } from './fault-catalog.js';
+import type { Fault, FaultTarget } from './fault-catalog.js';
 import { MailLog } from './mail-log.js';
 import type { NpmStartStack } from './npm-start-process.js';
 import { startResetTraffic, waitForResetMails } from './reset-traffic.js';
 
+/** What a fault run needs of a stack: its addresses, its data folder and its processes' PIDs. */
+export type FaultStack = Pick<NpmStartStack, 'dataDir' | 'apiUrl' | 'providerUrl' | 'uiUrl' | 'pid'>;
+
 export interface FaultRunOptions {
-  stack: NpmStartStack;
+  stack: FaultStack;
   client: Client;
   apiKey: string;
   fault: Fault;
@@ -55,7 +58,10 @@ export interface FaultResult {
     oneFileEach: boolean;
   };
   lost: { jobs: number; resets: number; lostJobIds: string[] };
-  /** Fault over (kill sent, or window ended) → /readyz 200, a reset sent after it mailed, a video job's first task run. */
+  /**
+   * Fault over (kill sent, or window ended) → /readyz 200, a reset sent after it mailed, a video
+   * job's first task run, and the fault's own check (e.g. a new process in place) passed.
+   */
   recoveryMs: number | null;
   ok: boolean;
 }
@@ -109,13 +115,12 @@ export async function runFault(opts: FaultRunOptions): Promise<FaultResult> {
 
   await sleep(opts.faultAtMs);
   progress(`  ${opts.fault.name}: injecting (${opts.fault.what})`);
-  await opts.fault.inject(
-    {
-      pid: (service) => stack.pid(service),
-      setProviderChaos: (update) => provider.setChaos(update),
-    },
-    opts.windowMs,
-  );
+  const target: FaultTarget = {
+    pid: (service) => stack.pid(service),
+    setProviderChaos: (update) => provider.setChaos(update),
+    uiUrl: stack.uiUrl,
+  };
+  await opts.fault.inject(target, opts.windowMs);
   const faultEnd = Date.now();
   progress(`  ${opts.fault.name}: fault over; waiting for recovery`);
   const recoveryMs = await measureRecovery(
@@ -126,6 +131,7 @@ export async function runFault(opts: FaultRunOptions): Promise<FaultResult> {
     faultEnd,
     tag,
     opts.settleTimeoutMs,
+    () => opts.fault.recovered?.(target) ?? Promise.resolve(true),
   );
   progress(`  ${opts.fault.name}: recovered in ${recoveryMs ?? 'never'} ms; finishing the load`);
 
@@ -179,22 +185,25 @@ export async function runFault(opts: FaultRunOptions): Promise<FaultResult> {
 /**
  * From the end of the fault, every half second: probe /readyz, send a password reset, and
  * (every few seconds) a signed webhook that adopts a probe video job. Recovered once the stack
- * is ready, a reset sent after the fault has been mailed, and a video worker has run a probe
- * job's first task; the latest of the three counts. Probe jobs are terminated afterwards.
+ * is ready, a reset sent after the fault has been mailed, a video worker has run a probe
+ * job's first task, and the fault's own check passes; the latest of these counts. Probe jobs
+ * are terminated afterwards.
  */
 async function measureRecovery(
-  stack: NpmStartStack,
+  stack: FaultStack,
   client: Client,
   apiKey: string,
   mail: MailLog,
   faultEnd: number,
   tag: string,
   timeoutMs: number,
+  faultRecovered: () => Promise<boolean>,
 ): Promise<number | null> {
   const deadline = faultEnd + timeoutMs;
   const signer = new Webhook(DEV_DEFAULTS.replicateSecret);
   let readyAt: number | undefined;
   let videoAt: number | undefined;
+  let ownAt: number | undefined;
   let lastVideoProbe = 0;
   const resetProbes: string[] = [];
   const videoProbes: string[] = [];
@@ -220,9 +229,10 @@ async function measureRecovery(
         if ((await adoptProbe(stack.apiUrl, signer, videoId)) === 202) videoProbes.push(videoId);
       }
       if (videoAt === undefined && (await anyTaskCompleted(client, videoProbes))) videoAt = Date.now();
+      if (ownAt === undefined && (await faultRecovered())) ownAt = Date.now();
       const mailedAt = resetProbes.map((p) => mail.arrived(p)).find((t) => t !== undefined);
-      if (readyAt !== undefined && mailedAt !== undefined && videoAt !== undefined) {
-        return Math.max(readyAt, mailedAt, videoAt) - faultEnd;
+      if (readyAt !== undefined && mailedAt !== undefined && videoAt !== undefined && ownAt !== undefined) {
+        return Math.max(readyAt, mailedAt, videoAt, ownAt) - faultEnd;
       }
       await sleep(500);
     }

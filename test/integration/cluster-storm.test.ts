@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { CLUSTER_PROFILE } from '../../dev/faults/fault-catalog.js';
+import { formatFaultTable } from '../../dev/faults/fault-table.js';
+import { runFault, type FaultResult, type FaultStack } from '../../dev/faults/run-fault.js';
 import { httpProvider } from '../../dev/storm/provider-control.js';
 import { runStorm } from '../../dev/storm/run-storm.js';
 import { formatSummary, type StormSummary } from '../../dev/storm/summary.js';
@@ -19,14 +22,18 @@ const KILL_AFTER_MS = 12_000;
  * The original scenario on the cluster profile: 500 video jobs while the provider drops,
  * duplicates and reorders webhooks and fails some status and file requests — and, mid-storm,
  * the Temporal server process is killed with SIGKILL. The supervisor restarts it on the same
- * PostgreSQL state, senders retry, and no job that was accepted is lost.
+ * PostgreSQL state, senders retry, and no job that was accepted is lost. Last, on the same
+ * cluster, the fault suite's PostgreSQL fault: a kill -9 of the postmaster mid-storm with
+ * password resets running.
  */
-describe('cluster profile: 500-job storm with chaos and a kill -9 of the Temporal server', function () {
+describe('cluster profile: 500-job storm with chaos and a kill -9 of the Temporal server, then of PostgreSQL', function () {
   this.timeout(600_000);
   let dataDir: string;
   let cluster: ClusterStack;
   let client: Client;
   const crashes: Array<{ service: string; how: string }> = [];
+  /** The API's unhandled errors (the cause of any 500), kept to show with a failing check. */
+  const apiErrors: string[] = [];
 
   before(async function () {
     this.timeout(240_000);
@@ -50,6 +57,9 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
         RECONCILE_AFTER: '5s',
       },
       onCrash: (service, how) => crashes.push({ service, how }),
+      print: (service, line) => {
+        if (service === 'api' && line.includes('unhandled error')) apiErrors.push(line.slice(0, 2_000));
+      },
     });
     client = await connectClient(cluster.config, cluster.temporalAddress);
   });
@@ -157,5 +167,71 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     });
 
     it('completes every created job and loses none, one stored file each', () => assertNothingLost(summary));
+  });
+
+  describe('with a kill -9 of PostgreSQL mid-storm, password resets running', () => {
+    let result: FaultResult;
+    let killedPid: number | undefined;
+    const progress: string[] = [];
+    before(async function () {
+      // runFault bounds each wait (recovery, jobs, mails) by settleTimeoutMs.
+      this.timeout(600_000);
+      const { config } = cluster;
+      const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 PostgreSQL')!;
+      const stack: FaultStack = {
+        dataDir: config.dataDir,
+        apiUrl: `http://127.0.0.1:${config.api.port}`,
+        providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
+        uiUrl: cluster.uiUrl,
+        pid: (name) => cluster.supervisor.process(name)?.pid,
+      };
+      killedPid = stack.pid('postgres');
+      result = await runFault({
+        stack,
+        client,
+        apiKey: config.api.apiKeys[0]!,
+        fault,
+        webhooksPerMinute: 600,
+        loadMs: 20_000,
+        faultAtMs: 6_000,
+        windowMs: 0,
+        resetEveryMs: 1_000,
+        settleTimeoutMs: 180_000,
+        // The fault's own milestones as they happen; the storm's per-second lines only on failure.
+        onProgress: (line) => (/: \[\d+s /.test(line) ? progress.push(line) : console.log(line)),
+      });
+      console.log(`${formatFaultTable([result])}\n`);
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') console.log(progress.slice(-15).join('\n'));
+    });
+
+    it('killed PostgreSQL, and the supervisor started a new postmaster', () => {
+      assert.ok(
+        crashes.some((c) => c.service === 'postgres' && c.how === 'SIGKILL'),
+        JSON.stringify(crashes),
+      );
+      const current = cluster.supervisor.process('postgres')?.pid;
+      assert.ok(current && current !== killedPid, 'a new PostgreSQL process runs');
+    });
+
+    it('answers 503 while PostgreSQL is away, never 500', () => {
+      const internal =
+        (result.seen.webhookFailures['500'] ?? 0) +
+        (result.seen.stormCalls.failedByStatus['500'] ?? 0) +
+        (result.seen.resetFailures['500'] ?? 0);
+      assert.equal(internal, 0, `500s from the API; its unhandled errors:\n${apiErrors.join('\n')}`);
+    });
+
+    it('loses no job and no reset, one stored file each, and recovers', () => {
+      assert.ok(result.jobs.created > 0 && result.seen.resets > 0, 'the load ran');
+      assert.equal(result.lost.jobs, 0, `lost jobs: ${result.lost.lostJobIds.join(', ')}`);
+      assert.equal(result.lost.resets, 0, 'every accepted reset was mailed');
+      assert.ok(result.jobs.oneFileEach, 'exactly one stored file per completed job');
+      assert.equal(result.jobs.failed, 0);
+      assert.notEqual(result.recoveryMs, null, 'the stack recovered');
+      assert.ok(result.ok, JSON.stringify(result));
+    });
   });
 });

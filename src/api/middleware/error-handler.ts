@@ -25,8 +25,12 @@ export function errorHandler(opts: { log: Logger }): Middleware {
   };
 }
 
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), bare or wrapped by the client. */
+/**
+ * gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), bare or wrapped by the client; also CANCELLED
+ * (1), which is how a call cut short by the client's own deadline ends while the server is stuck
+ * (seen with PostgreSQL killed under a cluster's Temporal server).
+ */
 function temporalUnavailable(err: unknown): boolean {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4);
+  return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4 || grpc.code === 1);
 }
