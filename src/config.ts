@@ -114,6 +114,8 @@ const schema = z.object({
   URGENT_WORKER_METRICS_PORT: port.default(9464),
   /** The video worker's port; autoscaled replica n (from 1) listens on this + n - 1. */
   VIDEO_WORKER_METRICS_PORT: port.default(9465),
+  /** Set by the autoscaler on its replicas: a replica whose autoscaler is gone stops itself. */
+  WORKER_PARENT_PID: positiveInt.optional(),
 
   // ML provider (Replicate-style API)
   PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010'),
@@ -256,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.WORKER_METRICS_HOST,
       ports: { urgent: e.URGENT_WORKER_METRICS_PORT, video: e.VIDEO_WORKER_METRICS_PORT },
     },
+    workerParentPid: e.WORKER_PARENT_PID,
     provider: {
       baseUrl: e.PROVIDER_BASE_URL,
       apiToken: e.PROVIDER_API_TOKEN,

@@ -1,3 +1,4 @@
+import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
 import type { ChaosKnobs } from '../provider/chaos.js';
 
 /** What a fault may touch: the running stack's processes (by service name) and the provider's knobs. */
@@ -101,11 +102,14 @@ export function providerErrors(): Fault {
   };
 }
 
-/** The app's own processes and neighbours, the same in every profile. */
-function appFaults(): Fault[] {
+/**
+ * The app's own processes and neighbours, the same in every profile. `videoWorker` is the video
+ * worker's service name: `worker-video`, or an autoscaled replica (`worker-video-1`).
+ */
+function appFaults(videoWorker: string): Fault[] {
   return [
     killService('api', 'API'),
-    killService('worker-video', 'video worker'),
+    killService(videoWorker, 'video worker'),
     killService('worker-urgent', 'urgent worker'),
     stallService('smtp-sink', 'SMTP sink down'),
     providerErrors(),
@@ -116,12 +120,13 @@ function appFaults(): Fault[] {
 /** `npm start`'s profile: the dev server, API, both lane workers, SMTP sink and simulated provider. */
 export const DEV_SERVER_PROFILE: FaultProfile = {
   name: 'dev-server',
-  faults: [killService('temporal', 'Temporal dev server'), ...appFaults()],
+  faults: [killService('temporal', 'Temporal dev server'), ...appFaults('worker-video')],
 };
 
 /**
  * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
- * Temporal server, PostgreSQL under it, and the Web UI server (recovered once its page loads).
+ * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads) — and
+ * the video autoscaler.
  */
 export const CLUSTER_PROFILE: FaultProfile = {
   name: 'cluster',
@@ -129,7 +134,9 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killService('temporal', 'Temporal server'),
     killService('postgres', 'PostgreSQL'),
     killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
-    ...appFaults(),
+    // The video lane runs under the autoscaler here: kill it, and one of its replicas.
+    killService('autoscaler', 'video autoscaler'),
+    ...appFaults(VideoFleet.replicaName(1)),
   ],
 };
 

@@ -31,6 +31,14 @@ export function runWorkerProcess(lane: Lane): void {
         },
         'worker running',
       );
+      const parentPid = config.workerParentPid;
+      if (parentPid) {
+        // A replica whose autoscaler died (kill -9) would run on outside any fleet count and hold
+        // its metrics port; it stops through its own SIGTERM path, so running tasks still drain.
+        setInterval(() => {
+          if (!isAlive(parentPid)) process.kill(process.pid, 'SIGTERM');
+        }, 1_000).unref();
+      }
       await worker.run();
     } finally {
       await connection.close();
@@ -42,4 +50,13 @@ export function runWorkerProcess(lane: Lane): void {
     );
     process.exit(1);
   });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

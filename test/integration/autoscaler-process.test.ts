@@ -38,36 +38,47 @@ describe('autoscaler process: starts its replicas and takes them down with it', 
       console.error(`autoscaler output (tail):\n${output.slice(-4_000)}`);
   });
 
-  it('runs the minimum of replicas, reports them, and stops them on SIGTERM', async () => {
-    const metricsPort = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/workers/autoscaler/main.ts')], {
-      env: {
-        ...process.env,
-        ...stack.env,
-        AUTOSCALE_MIN_REPLICAS: '2',
-        AUTOSCALE_MAX_REPLICAS: '3',
-        AUTOSCALE_INTERVAL: '1s',
-        AUTOSCALE_METRICS_PORT: String(metricsPort),
+  const pidOf = (n: number) => {
+    const file = join(stack.dataDir, 'run', `worker-video-${n}.pid`);
+    return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
+  };
+
+  /** Starts the autoscaler process and waits until `replicas` of its workers report RUNNING. */
+  async function startAutoscaler(replicas: number, metricsPort: number): Promise<ChildProcess> {
+    output = '';
+    const started = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/workers/autoscaler/main.ts')],
+      {
+        env: {
+          ...process.env,
+          ...stack.env,
+          AUTOSCALE_MIN_REPLICAS: String(replicas),
+          AUTOSCALE_MAX_REPLICAS: '3',
+          AUTOSCALE_INTERVAL: '1s',
+          AUTOSCALE_METRICS_PORT: String(metricsPort),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [child.stdout!, child.stderr!]) {
+    );
+    child = started;
+    for (const stream of [started.stdout!, started.stderr!]) {
       stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
     }
-    const runDir = join(stack.dataDir, 'run');
-    const pidOf = (n: number) => {
-      const file = join(runDir, `worker-video-${n}.pid`);
-      return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
-    };
-
-    // Both replicas' SDK workers report RUNNING (tagged with the replica's name).
+    // The replicas' SDK workers report RUNNING (tagged with the replica's name).
     const running = () => new Set(output.match(/\[worker-video-\d\][^\n]*state: 'RUNNING'/g) ?? []).size;
     const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && running() < 2) {
-      assert.equal(child.exitCode, null, 'the autoscaler exited early');
+    while (Date.now() < deadline && running() < replicas) {
+      assert.equal(started.exitCode, null, 'the autoscaler exited early');
       await new Promise((r) => setTimeout(r, 250));
     }
-    assert.equal(running(), 2, 'two replicas are running');
+    assert.equal(running(), replicas, `${replicas} replicas are running`);
+    return started;
+  }
+
+  it('runs the minimum of replicas, reports them, and stops them on SIGTERM', async () => {
+    const metricsPort = await freePort();
+    const child = await startAutoscaler(2, metricsPort);
     assert.match(output, /video backlog=0 .* replicas 2 → 2 \(steady\)/);
     const pids = [pidOf(1), pidOf(2)];
     assert.ok(
@@ -83,5 +94,16 @@ describe('autoscaler process: starts its replicas and takes them down with it', 
     const code = await new Promise<number | null>((r) => child!.once('exit', (c) => r(c)));
     assert.equal(code, 0);
     for (const pid of pids) assert.equal(alive(pid!), false, `replica ${pid} outlived the autoscaler`);
+  });
+
+  it('a replica whose autoscaler was killed with SIGKILL stops by itself', async () => {
+    const child = await startAutoscaler(1, await freePort());
+    const replica = pidOf(1);
+    assert.ok(replica !== undefined && alive(replica), 'the replica runs');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && alive(replica)) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(alive(replica), false, `replica ${replica} outlived its killed autoscaler`);
   });
 });

@@ -48,7 +48,11 @@ export class VideoFleet {
       this.opts.supervisor.start({
         name: VideoFleet.replicaName(this.count),
         entry: videoEntry,
-        env: { ...this.opts.env, VIDEO_WORKER_METRICS_PORT: String(port) },
+        env: {
+          ...this.opts.env,
+          VIDEO_WORKER_METRICS_PORT: String(port),
+          WORKER_PARENT_PID: String(process.pid),
+        },
       });
     }
     while (this.count > replicas) {
