@@ -1,90 +1,93 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import proto from '@temporalio/proto';
-import {
-  bundleWorkflowCode,
-  NativeConnection,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { PRIORITY, TASK_QUEUES } from '../../src/shared/task-queues.js';
-import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { createLogger } from '../../src/logger.js';
+import { buildVideoActivities } from '../../src/workers/video-activities.js';
+import { waitForActivityBacklog } from '../support/activity-backlog.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import type { LaneTestActivities } from './urgent-lane-workflows.js';
 
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WEIGHTED_TENANT = 'heavy';
 
 /**
- * Both tests first let a workflow-only worker schedule every activity, so the whole batch sits
- * in the server's backlog, then start a worker with one activity slot: the order in which it
- * receives work is the order the server dispatches it, which is what Priority and Fairness decide.
+ * Everything here starts through the API (so through `videoStartOptions` and the reset route's
+ * own options) and runs the real VideoJob and PasswordReset workflows. Each test first lets a
+ * worker that runs workflows but takes no activities fill the backlog, then starts a worker with
+ * one activity slot: the order in which it receives work is the order the server dispatches it,
+ * which is what Priority and Fairness decide.
  */
-describe('urgent lane Priority and video lane Fairness (dev server)', function () {
-  this.timeout(180_000);
+describe('urgent lane Priority and video lane Fairness, through the API (dev server)', function () {
+  this.timeout(300_000);
   let stack: TestStack;
-  let bundle: WorkflowBundleWithSourceMap;
-  let connection: NativeConnection;
 
   before(async function () {
     this.timeout(180_000);
-    [stack, bundle] = await Promise.all([
-      startTestStack({ lanes: [], provider: false }),
-      bundleWorkflowCode({
-        workflowsPath: new URL('./urgent-lane-workflows.ts', import.meta.url).pathname,
-        logger: quiet,
-      }),
-    ]);
-    connection = await NativeConnection.connect({ address: stack.devServer.address });
+    stack = await startTestStack({ lanes: [], env: { TENANT_FAIRNESS_WEIGHTS: `${WEIGHTED_TENANT}=4` } });
   });
   after(async () => {
-    await connection?.close();
     await stack?.stop();
   });
 
-  async function activityBacklog(taskQueue: string): Promise<number> {
-    const { stats } = await stack.client.workflowService.describeTaskQueue({
-      namespace: stack.config.temporal.namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      reportStats: true,
-    });
-    return Number(stats?.approximateBacklogCount ?? 0);
-  }
-  async function waitForActivityBacklog(taskQueue: string, count: number): Promise<void> {
-    let seen = 0;
-    for (let i = 0; i < 240 && seen < count; i++) {
-      seen = await activityBacklog(taskQueue);
-      if (seen < count) await sleep(250);
-    }
-    assert.equal(seen, count, `activity backlog on ${taskQueue}`);
+  async function requestVideo(tenantId: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const res = await stack.api('/videos', { method: 'POST', json: { tenantId, plan: 'free', ...extra } });
+    assert.equal(res.status, 202, `POST /videos: ${res.status}`);
+    return ((await res.json()) as { workflowId: string }).workflowId;
   }
 
-  it('sends 5 queued password resets before 50 earlier-queued notification mails', async () => {
-    await stack.startWorker('urgent', { workflowBundle: bundle, enableNonLocalActivities: false });
+  /** Runs the video lane's real activities with one slot and records which tenant each submit was for. */
+  async function dispatchOrderOfSubmits(expected: number): Promise<string[]> {
+    const order: string[] = [];
+    const real = buildVideoActivities(stack.config, createLogger('test', 'warn'));
+    await stack.stopWorker('video');
+    await stack.startWorker('video', {
+      maxConcurrentActivityTaskExecutions: 1,
+      activities: {
+        ...real,
+        submitVideoJob: (input: Parameters<typeof real.submitVideoJob>[0]) => {
+          order.push(input.tenantId);
+          return real.submitVideoJob(input);
+        },
+      },
+    });
+    for (let i = 0; i < 1_200 && order.length < expected; i++) await sleep(100);
+    await stack.stopWorker('video');
+    assert.ok(order.length >= expected, `only ${order.length} of ${expected} submits ran`);
+    return order.slice(0, expected);
+  }
+
+  it('sends 5 password resets before 30 earlier-queued "video ready" mails', async () => {
     const run = randomUUID().slice(0, 8);
-    const notifications = Array.from({ length: 50 }, (_, i) =>
-      stack.client.workflow.start('notifyVideoReady', {
-        taskQueue: TASK_QUEUES.urgent,
-        workflowId: `notify-${run}-${i}`,
-        args: [{ to: `notify-${run}-${i}@example.test`, videoId: `vid-${i}` }],
-        priority: { priorityKey: PRIORITY.notificationMail },
-      }),
-    );
-    await Promise.all(notifications);
-    await waitForActivityBacklog(TASK_QUEUES.urgent, 50);
-    for (let i = 0; i < 5; i++) {
+    // Video jobs run to the end; their "video ready" mails wait on the urgent lane, where a
+    // worker runs workflows but takes no activities yet.
+    await stack.startWorker('urgent', { enableNonLocalActivities: false });
+    await stack.startWorker('video');
+    const videos = 30;
+    for (let i = 0; i < videos; i++)
+      await requestVideo(`notify-${run}`, { requesterEmail: `v${i}-${run}@example.test` });
+    await waitForActivityBacklog(stack, TASK_QUEUES.urgent, videos);
+
+    const users = Array.from({ length: 5 }, (_, i) => `user-${run}-${i}`);
+    for (const [i, userId] of users.entries()) {
       const res = await stack.api('/password-resets', {
         method: 'POST',
-        json: { userId: `user-${run}-${i}`, email: `reset-${run}-${i}@example.test` },
+        json: { userId, email: `reset-${i}-${run}@example.test` },
       });
       assert.equal(res.status, 202);
     }
-    await waitForActivityBacklog(TASK_QUEUES.urgent, 55);
+    await waitForActivityBacklog(stack, TASK_QUEUES.urgent, videos + 5);
+    // The run itself carries the urgent priority (what its activities inherit), not only its mail step.
+    for (const userId of users) {
+      const id = passwordResetWorkflowId(userId, stack.config.passwordReset.idKey);
+      const { priority } = await stack.client.workflow.getHandle(id).describe();
+      assert.equal(priority?.priorityKey, PRIORITY.passwordReset, `reset run ${id} priority`);
+    }
 
     await stack.stopWorker('urgent');
-    await stack.startWorker('urgent', { workflowBundle: bundle, maxConcurrentActivityTaskExecutions: 1 });
-    await stack.smtp.waitFor(() => stack.smtp.messages().length >= 55, 60_000);
+    await stack.startWorker('urgent', { maxConcurrentActivityTaskExecutions: 1 });
+    await stack.smtp.waitFor(() => stack.smtp.messages().length >= videos + 5, 120_000);
+    await stack.stopWorker('video');
+    await stack.stopWorker('urgent');
 
     const kinds = stack.smtp.messages().map((m) => m.headers['x-floodgate-kind']);
     assert.deepEqual(
@@ -92,61 +95,46 @@ describe('urgent lane Priority and video lane Fairness (dev server)', function (
       Array(5).fill('password-reset'),
       `dispatch order: ${kinds.join(',')}`,
     );
-    assert.deepEqual(kinds.slice(5), Array(50).fill('video-ready'));
-    await stack.stopWorker('urgent');
+    assert.deepEqual(kinds.slice(5), Array(videos).fill('video-ready'));
   });
 
   it("keeps one tenant's bulk batch from starving another tenant's few jobs", async () => {
-    const taskQueue = TASK_QUEUES.video;
-    const order: string[] = [];
-    const activities: LaneTestActivities = {
-      async videoStep({ tenant }) {
-        order.push(tenant);
-        await sleep(2);
-      },
-    };
-    const workflowsOnly = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: bundle,
-      dataConverter: createDataConverter(stack.config),
-      enableNonLocalActivities: false,
-    });
     const run = randomUUID().slice(0, 8);
-    const start = (tenant: string, i: number) =>
-      stack.client.workflow.start('tenantVideoJob', {
-        taskQueue,
-        workflowId: `job-${run}-${tenant}-${i}`,
-        args: [{ tenant, jobId: `${tenant}-${i}` }],
-        priority: { priorityKey: PRIORITY.freeVideo, fairnessKey: tenant },
-      });
-    await workflowsOnly.runUntil(async () => {
-      // The bulk tenant's whole batch is queued before the other tenant asks for anything.
-      for (let i = 0; i < 200; i += 50)
-        await Promise.all(Array.from({ length: 50 }, (_, j) => start('bulkco', i + j)));
-      await waitForActivityBacklog(taskQueue, 200);
-      await Promise.all(Array.from({ length: 10 }, (_, i) => start('acme', i)));
-      await waitForActivityBacklog(taskQueue, 210);
-    });
+    const [bulk, few] = [`bulk-${run}`, `few-${run}`];
+    // Webhooks held back: the jobs stay open after their submit, so only submits reach the queue.
+    stack.provider!.setChaos({ delayMs: [600_000, 600_000] });
+    await stack.startWorker('video', { enableNonLocalActivities: false });
+    // The bulk tenant's whole batch is queued before the other tenant asks for anything.
+    for (let i = 0; i < 200; i += 20) await Promise.all(Array.from({ length: 20 }, () => requestVideo(bulk)));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 200);
+    await Promise.all(Array.from({ length: 10 }, () => requestVideo(few)));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 210);
 
-    const oneSlot = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: bundle,
-      dataConverter: createDataConverter(stack.config),
-      activities,
-      maxConcurrentActivityTaskExecutions: 1,
-    });
-    await oneSlot.runUntil(async () => {
-      while (order.length < 210) await sleep(100);
-    });
-
-    const lastAcme = order.lastIndexOf('acme');
-    const bulkBefore = order.slice(0, lastAcme).filter((t) => t === 'bulkco').length;
+    const order = await dispatchOrderOfSubmits(210);
+    const bulkBefore = order.slice(0, order.lastIndexOf(few)).filter((t) => t === bulk).length;
     // FIFO would run all 200 bulk jobs first; equal-weight fairness interleaves the two keys.
     assert.ok(
       bulkBefore <= 40,
-      `acme's last job ran after ${bulkBefore} of bulkco's 200 (order: ${order.slice(0, 40).join(',')})`,
+      `the few jobs' last ran after ${bulkBefore} of the bulk's 200: ${order.join(',')}`,
+    );
+  });
+
+  it("gives a tenant with TENANT_FAIRNESS_WEIGHTS=heavy=4 four dispatches to an unweighted tenant's one", async () => {
+    const light = `light-${randomUUID().slice(0, 8)}`;
+    stack.provider!.setChaos({ delayMs: [600_000, 600_000] });
+    await stack.startWorker('video', { enableNonLocalActivities: false });
+    // The unweighted tenant queues first, so FIFO would favour it.
+    await Promise.all(Array.from({ length: 60 }, () => requestVideo(light)));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 60);
+    await Promise.all(Array.from({ length: 60 }, () => requestVideo(WEIGHTED_TENANT)));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 120);
+
+    const first50 = await dispatchOrderOfSubmits(50);
+    const heavy = first50.filter((t) => t === WEIGHTED_TENANT).length;
+    // Weight 4 against 1 is ~40 of 50; equal weights would be ~25, FIFO 0.
+    assert.ok(
+      heavy >= 33,
+      `the weighted tenant got ${heavy} of the first 50 dispatches: ${first50.join(',')}`,
     );
   });
 });

@@ -1,89 +1,93 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import proto from '@temporalio/proto';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { PRIORITY, TASK_QUEUES } from '../../src/shared/task-queues.js';
-import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { videoStartOptions } from '../../src/api/videos/video-start-options.js';
+import { createLogger } from '../../src/logger.js';
+import { TASK_QUEUES } from '../../src/shared/task-queues.js';
+import { VIDEO_WORKFLOW_TYPE, type VideoJobInput } from '../../src/shared/video-job.js';
+import { buildVideoActivities } from '../../src/workers/video-activities.js';
+import { activityBacklog } from '../support/activity-backlog.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import type { LaneTestActivities } from './urgent-lane-workflows.js';
 
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const VIDEO_JOBS = 2_000;
 const VIDEO_SLOTS = 4;
+// Long enough that the moment a slot spends between two tasks is small beside the task itself.
+const SLOW_PROVIDER_MS = 2_000;
 
 describe('password resets while the video lane is saturated (dev server)', function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   let stack: TestStack;
-  let connection: NativeConnection;
-  let videoWorker: Worker | undefined;
-  let videoRun: Promise<void> | undefined;
 
   before(async function () {
     this.timeout(180_000);
-    stack = await startTestStack({ lanes: ['urgent'], provider: false });
-    connection = await NativeConnection.connect({ address: stack.devServer.address });
+    stack = await startTestStack({ lanes: ['urgent'], env: { VIDEO_ACTIVITY_SLOTS: String(VIDEO_SLOTS) } });
   });
   after(async () => {
-    if (videoWorker?.getState() === 'RUNNING') videoWorker.shutdown();
-    await videoRun;
-    await connection?.close();
     await stack?.stop();
   });
 
-  async function videoActivityBacklog(): Promise<number> {
-    const { stats } = await stack.client.workflowService.describeTaskQueue({
-      namespace: stack.config.temporal.namespace,
-      taskQueue: { name: TASK_QUEUES.video },
-      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      reportStats: true,
-    });
-    return Number(stats?.approximateBacklogCount ?? 0);
-  }
-
-  it('reaches the SMTP sink while thousands of video tasks are still queued', async () => {
-    // A stand-in video worker: every slot busy on a slow "download", thousands more queued behind.
-    let videoStepsDone = 0;
-    const activities: LaneTestActivities = {
-      async videoStep() {
-        await sleep(300);
-        videoStepsDone++;
-      },
-    };
-    videoWorker = await Worker.create({
-      connection,
-      taskQueue: TASK_QUEUES.video,
-      workflowBundle: await bundleWorkflowCode({
-        workflowsPath: new URL('./urgent-lane-workflows.ts', import.meta.url).pathname,
-        logger: quiet,
-      }),
-      dataConverter: createDataConverter(stack.config),
-      activities,
-      maxConcurrentActivityTaskExecutions: VIDEO_SLOTS,
-    });
-    videoRun = videoWorker.run();
-
+  it('reaches the SMTP sink while every video slot is busy and thousands of video tasks are queued', async () => {
+    // Webhooks held back, so each job's only activity is its submit; a slow provider makes each
+    // submit hold its slot. The video worker is the lane's own (its slots come from config).
+    stack.provider!.setChaos({ delayMs: [600_000, 600_000] });
+    // First a video worker that runs the workflows but takes no activities, so the whole batch
+    // of submits is queued before any slot works on it.
+    await stack.startWorker('video', { enableNonLocalActivities: false });
+    // Started exactly as the API starts them: the app's own start options, the real workflow.
     const run = randomUUID().slice(0, 8);
     for (let i = 0; i < VIDEO_JOBS; i += 100) {
       await Promise.all(
-        Array.from({ length: 100 }, (_, j) =>
-          stack.client.workflow.start('tenantVideoJob', {
-            taskQueue: TASK_QUEUES.video,
-            workflowId: `video-${run}-${i + j}`,
-            args: [{ tenant: `tenant-${j % 3}`, jobId: `${i + j}` }],
-            priority: { priorityKey: PRIORITY.paidVideo, fairnessKey: `tenant-${j % 3}` },
-          }),
-        ),
+        Array.from({ length: 100 }, (_, j) => {
+          const input: VideoJobInput = {
+            videoId: `sat-${run}-${i + j}`,
+            tenantId: `tenant-${j % 3}`,
+            plan: j % 2 ? 'paid' : 'free',
+            submit: true,
+            reconcileAfterMs: stack.config.provider.reconcileAfterMs,
+          };
+          return stack.client.workflow.start(
+            VIDEO_WORKFLOW_TYPE,
+            videoStartOptions(stack.config, input, 'test'),
+          );
+        }),
       );
     }
     let backlog = 0;
-    for (let i = 0; i < 120 && backlog < VIDEO_JOBS * 0.75; i++) {
+    for (let i = 0; i < 600 && backlog < VIDEO_JOBS; i++) {
       await sleep(250);
-      backlog = await videoActivityBacklog();
+      backlog = await activityBacklog(stack, TASK_QUEUES.video);
     }
-    assert.ok(backlog >= VIDEO_JOBS * 0.75, `video backlog only ${backlog}`);
+    assert.ok(backlog >= VIDEO_JOBS, `video backlog only ${backlog}`);
 
-    const doneWhenRequested = videoStepsDone;
+    // Now the lane's own worker (slots from config), its provider slow: every submit holds a slot.
+    await stack.stopWorker('video');
+    const real = buildVideoActivities(stack.config, createLogger('test', 'warn'));
+    let submitsDone = 0;
+    const videoWorker = await stack.startWorker('video', {
+      activities: {
+        ...real,
+        submitVideoJob: async (input: Parameters<typeof real.submitVideoJob>[0]) => {
+          await sleep(SLOW_PROVIDER_MS);
+          const result = await real.submitVideoJob(input);
+          submitsDone++;
+          return result;
+        },
+      },
+    });
+    for (let i = 0; i < 200 && videoWorker.getStatus().numInFlightNonLocalActivities < VIDEO_SLOTS; i++)
+      await sleep(50);
+
+    // What the video worker itself reports as running, sampled for as long as the resets take.
+    const busy: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        busy.push(videoWorker.getStatus().numInFlightNonLocalActivities);
+        await sleep(50);
+      }
+    })();
+
+    const submitsWhenRequested = submitsDone;
     const emails = Array.from({ length: 5 }, (_, i) => `reset-${run}-${i}@example.test`);
     for (const [i, email] of emails.entries()) {
       const res = await stack.api('/password-resets', {
@@ -92,18 +96,31 @@ describe('password resets while the video lane is saturated (dev server)', funct
       });
       assert.equal(res.status, 202);
     }
-    await stack.smtp.waitFor(
-      () => emails.every((e) => stack.smtp.messages().some((m) => m.to.includes(e))),
-      30_000,
-    );
+    try {
+      await stack.smtp.waitFor(
+        () => emails.every((e) => stack.smtp.messages().some((m) => m.to.includes(e))),
+        30_000,
+      );
+    } finally {
+      sampling = false;
+      await sampler;
+    }
 
-    const videoStepsMeanwhile = videoStepsDone - doneWhenRequested;
-    const backlogWhenMailed = await videoActivityBacklog();
-    // Behind the backlog (a shared pool) the resets would wait for ~all queued video steps to run.
+    const submitsMeanwhile = submitsDone - submitsWhenRequested;
+    const backlogWhenMailed = await activityBacklog(stack, TASK_QUEUES.video);
+    const full = busy.filter((n) => n >= VIDEO_SLOTS).length;
+    assert.ok(busy.length >= 3, `only ${busy.length} samples of the video worker`);
+    // A slot is free for a moment between two tasks; nearly every sample must still show all in use.
     assert.ok(
-      videoStepsMeanwhile < VIDEO_JOBS * 0.05,
-      `${videoStepsMeanwhile} video steps ran before the resets were mailed: they waited behind the backlog`,
+      full >= busy.length * 0.75,
+      `video slots were not all busy while the resets went through: ${busy.join(',')}`,
+    );
+    // Behind the backlog (a shared pool) the resets would wait for ~all queued video work to run.
+    assert.ok(
+      submitsMeanwhile < VIDEO_JOBS * 0.05,
+      `${submitsMeanwhile} video submits ran before the resets were mailed: they waited behind the backlog`,
     );
     assert.ok(backlogWhenMailed >= VIDEO_JOBS * 0.5, `video backlog had drained to ${backlogWhenMailed}`);
+    await stack.stopWorker('video');
   });
 });
