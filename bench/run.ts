@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { devInMemoryProfile, devProfile } from './profiles/dev-profile.js';
+import { clusterProfile, devInMemoryProfile, devProfile } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 import { cpuTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
@@ -16,22 +16,27 @@ import { runOnce, type RunResult, type RunSettings } from './run-once.js';
  * Markdown tables on stdout (median and spread over --runs), progress on stderr, JSON in
  * bench/results/.
  */
-const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev] [--rate 5] [--verbose]
+const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--rate 5] [--verbose]
 
   --runs      fresh stacks, one after the other; tables show median (min–max)
   --quick     short phases for trying a change (figures are rougher)
   --profile   which stacks to start, comma-separated, taking turns run by run:
-              dev = npm start; dev-memory = npm start on an in-memory dev server (experiment)
+              dev = npm start; cluster = npm run start:cluster (default: both, side by side);
+              dev-memory = npm start on an in-memory dev server (experiment)
   --rate      password resets per second in every phase`;
 
-const PROFILES: Record<string, StackProfile> = { dev: devProfile, 'dev-memory': devInMemoryProfile };
+const PROFILES: Record<string, StackProfile> = {
+  dev: devProfile,
+  cluster: clusterProfile,
+  'dev-memory': devInMemoryProfile,
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '1' },
       quick: { type: 'boolean', default: false },
-      profile: { type: 'string', default: 'dev' },
+      profile: { type: 'string', default: 'dev,cluster' },
       rate: { type: 'string', default: '5' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },

@@ -7,6 +7,7 @@ import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../test/support/free-port.js';
+import { freePortRange } from '../../test/support/free-port-range.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
 import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
@@ -25,6 +26,16 @@ export const devProfile: StackProfile = {
 };
 
 /**
+ * The production shape as `npm run start:cluster` runs it (its own entry): PostgreSQL, the
+ * Temporal server with 8 history shards, its Web UI server, the same app processes, and the
+ * video lane under the autoscaler.
+ */
+export const clusterProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL (npm run start:cluster)',
+  start: (opts) => startDevStack(opts, false, true),
+};
+
+/**
  * Experiment, not a way to run Floodgate: the same `npm start`, pointed (TEMPORAL_ADDRESS) at a
  * dev server without a database file, as the earlier bench ran it. The gap between this and
  * `devProfile` is what keeping every acknowledged event on disk costs.
@@ -34,9 +45,18 @@ export const devInMemoryProfile: StackProfile = {
   start: (opts) => startDevStack(opts, true),
 };
 
-async function startDevStack(opts: ProfileStartOptions, inMemory: boolean): Promise<RunningStack> {
+async function startDevStack(
+  opts: ProfileStartOptions,
+  inMemory: boolean,
+  cluster = false,
+): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
-  const [api, temporal, ui, provider, smtp] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+  const [api, devTemporal, ui, provider, smtp, postgres] = await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
+  );
+  // The cluster's Temporal server keeps its ports below 32768, ten in a row (frontend last).
+  const clusterBase = cluster ? await freePortRange(10) : 0;
+  const temporal = cluster ? clusterBase + 9 : devTemporal;
   const memoryServer = inMemory
     ? await startDevServer({
         port: temporal!,
@@ -52,9 +72,11 @@ async function startDevStack(opts: ProfileStartOptions, inMemory: boolean): Prom
     PROVIDER_SIM_PORT: String(provider),
     SMTP_SINK_PORT: String(smtp),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...(cluster && { CLUSTER_PORT_BASE: String(clusterBase), CLUSTER_POSTGRES_PORT: String(postgres) }),
   };
+  const entry = cluster ? 'src/stack/start-cluster.ts' : 'src/stack/start.ts';
   // Its own process group: a stop reaches the stack's children even if start.ts hangs.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/stack/start.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -68,7 +90,7 @@ async function startDevStack(opts: ProfileStartOptions, inMemory: boolean): Prom
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const failure = exited.then(() => {
-    throw new Error('the stack (src/stack/start.ts) exited on its own');
+    throw new Error(`the stack (${entry}) exited on its own`);
   });
   failure.catch(() => undefined);
   const killGroup = (signal: NodeJS.Signals) => {
