@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
-import { ConfigError } from '../config.js';
 import { bannerLines } from './app-services.js';
 import { startCluster } from './cluster-stack.js';
+import { exitOnFailure } from '../exit-on-failure.js';
 
 /**
  * `npm run start:cluster`: the production shape on one machine — PostgreSQL, the Temporal
@@ -42,13 +42,4 @@ async function main(): Promise<void> {
   out(`${tag('stack')}up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((err: unknown) => {
-  const message =
-    err instanceof ConfigError
-      ? err.message
-      : err instanceof Error
-        ? (err.stack ?? err.message)
-        : String(err);
-  process.stderr.write(`floodgate: ${message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnFailure('floodgate'));

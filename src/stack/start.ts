@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { temporalBinaries } from '../temporal/binaries.js';
 import { devServerArgs, waitForFrontend } from '../temporal/dev-server.js';
 import { appServices, bannerLines, childEnv, waitForApi } from './app-services.js';
 import { Supervisor } from './supervisor.js';
+import { exitOnFailure } from '../exit-on-failure.js';
 
 /**
  * `npm start`: the whole local stack from one command — a Temporal dev server (unless
@@ -98,13 +99,4 @@ async function main(): Promise<void> {
   else out(`${tag('stack')}!!! the API did not become ready within 90 s; see the lines above`);
 }
 
-main().catch((err: unknown) => {
-  const message =
-    err instanceof ConfigError
-      ? err.message
-      : err instanceof Error
-        ? (err.stack ?? err.message)
-        : String(err);
-  process.stderr.write(`floodgate: ${message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnFailure('floodgate'));

@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { startVideoAutoscaler } from './video-autoscaler.js';
+import { exitOnFailure } from '../../exit-on-failure.js';
 
 /**
  * The video lane's autoscaler process, run in place of the one video worker (`npm start` with
@@ -32,13 +33,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-main().catch((err: unknown) => {
-  const message =
-    err instanceof ConfigError
-      ? err.message
-      : err instanceof Error
-        ? (err.stack ?? err.message)
-        : String(err);
-  process.stderr.write(`autoscaler: ${message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnFailure('autoscaler'));
