@@ -18,6 +18,9 @@ const root = new URL('../../', import.meta.url).pathname;
 export function videoLaneServices(config: Config, env: Record<string, string>): ServiceSpec[] {
   // A video worker drains running downloads on SIGTERM; the autoscaler drains all its replicas.
   const drainMs = config.lanes.video.shutdownGraceMs + 5_000;
+  // Video work yields the CPU to the API, the urgent worker and Temporal, so a burst cannot
+  // starve a password reset; the autoscaler's replicas inherit its niceness.
+  const nice = config.stack.backgroundNice;
   return config.autoscale.enabled
     ? [
         {
@@ -25,9 +28,10 @@ export function videoLaneServices(config: Config, env: Record<string, string>): 
           entry: join(root, 'src/workers/autoscaler/main.ts'),
           env,
           stopGraceMs: drainMs + 10_000,
+          nice,
         },
       ]
-    : [{ name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env, stopGraceMs: drainMs }];
+    : [{ name: 'worker-video', entry: join(root, 'src/workers/video.ts'), env, stopGraceMs: drainMs, nice }];
 }
 
 export function appServices(

@@ -113,6 +113,26 @@ describe('local stack (npm start)', function () {
 
     const children = childPids(child.pid!);
     assert.ok(children.length >= 6, `expected dev server + 5 services, saw ${children.length} children`);
+    // Video work and the simulated provider yield the CPU (STACK_BACKGROUND_NICE, default 10);
+    // the API, the urgent worker and the dev server keep the stack's own priority.
+    const niceness = (pid: number) =>
+      Number(execFileSync('ps', ['-o', 'ni=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    const entryOf = (pid: number) =>
+      execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const own = niceness(child.pid!);
+    const seen = children.map((pid) => `${entryOf(pid).slice(0, 60)} ni=${niceness(pid)}`);
+    for (const pid of children) {
+      const background = /workers\/video\.ts|provider\/main\.ts/.test(entryOf(pid));
+      assert.equal(
+        niceness(pid),
+        background ? 10 : own,
+        `niceness of the stack's children: ${seen.join('; ')}`,
+      );
+    }
+    assert.ok(
+      children.filter((pid) => /workers\/video\.ts/.test(entryOf(pid))).length === 1,
+      `one video worker among: ${seen.join('; ')}`,
+    );
     assert.equal(await stopWithCtrlC(child), 0);
     await new Promise((r) => setTimeout(r, 500));
     const survivors = children.filter((pid) => alive(pid));
