@@ -43,6 +43,9 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'frontend.enableServerVersionCheck': false,
   // Describe-task-queue backlog stats refresh quickly enough for the autoscaler and tests.
   'matching.backlogNegligibleAge': '1s',
+  // A worker with a free slot gets the activity its workflow task just scheduled in the reply
+  // to that task's completion: no transfer task, no match, no poll for it on the server.
+  'system.enableActivityEagerExecution': true,
 };
 
 export function devServerArgs(opts: DevServerOptions): string[] {

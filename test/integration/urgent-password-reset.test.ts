@@ -65,6 +65,30 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     for (const blob of [text, ...payloads]) assert.ok(!blob.includes(token), 'raw token found in history');
   });
 
+  it('hands the reset mail to the urgent worker in the reply to its workflow task, without a trip through matching', async () => {
+    // The server counts each activity it dispatched eagerly, per task queue.
+    const eagerDispatches = async () => {
+      const page = await (await fetch(stack.devServerMetricsUrl)).text();
+      const series = page
+        .split('\n')
+        .filter(
+          (line) => line.startsWith('activity_eager_execution{') && line.includes('taskqueue="urgent"'),
+        );
+      return series.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    const before = await eagerDispatches();
+    const email = `${randomUUID()}@example.test`;
+    assert.equal((await requestReset(`user-${randomUUID()}`, email)).status, 202);
+    await mailTo(stack.smtp, email);
+    // The server's metrics reach its Prometheus page on a reporting interval.
+    let after = before;
+    for (let i = 0; i < 40 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await eagerDispatches();
+    }
+    assert.equal(after, before + 1);
+  });
+
   it('answers 410 for a token that expired', async () => {
     const userId = `user-${randomUUID()}`;
     const email = `${randomUUID()}@example.test`;

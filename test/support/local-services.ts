@@ -7,6 +7,8 @@ import { freePort } from './free-port.js';
 export interface LocalServices {
   dataDir: string;
   devServer: DevServer;
+  /** The dev server's Prometheus page. */
+  devServerMetricsUrl: string;
   ports: { api: number; smtp: number; provider: number };
   /** The environment that points Floodgate's config at these ports, this server and folder. */
   env: Record<string, string>;
@@ -23,12 +25,19 @@ export async function startLocalServices(
 ): Promise<LocalServices> {
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const [temporal, api, smtp, provider] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const devServer = await startDevServer({ port: temporal!, onLog: () => undefined });
+  const [temporal, api, smtp, provider, metrics] = await Promise.all(
+    Array.from({ length: 5 }, () => freePort()),
+  );
+  const devServer = await startDevServer({
+    port: temporal!,
+    extraArgs: ['--metrics-port', String(metrics)],
+    onLog: () => undefined,
+  });
   cleanups.push(() => devServer.stop());
   return {
     dataDir,
     devServer,
+    devServerMetricsUrl: `http://127.0.0.1:${metrics}/metrics`,
     ports: { api: api!, smtp: smtp!, provider: provider! },
     env: {
       TEMPORAL_ADDRESS: devServer.address,

@@ -54,6 +54,8 @@ export interface TestStack {
   env: Record<string, string>;
   client: Client;
   devServer: DevServer;
+  /** The dev server's Prometheus page (what the server itself counted and timed). */
+  devServerMetricsUrl: string;
   apiUrl: string;
   apiKey: string;
   providerUrl: string;
@@ -92,6 +94,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const {
       dataDir,
       devServer,
+      devServerMetricsUrl,
       ports,
       env: serviceEnv,
     } = await startLocalServices(cleanups, 'floodgate-test-');
@@ -186,6 +189,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       env,
       client,
       devServer,
+      devServerMetricsUrl,
       apiUrl,
       apiKey,
       providerUrl: `http://127.0.0.1:${providerPort}`,
