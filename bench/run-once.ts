@@ -7,6 +7,7 @@ import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
+import { bucketsBetween, scrapeHistogram, shareWithin, type WithinBound } from './prometheus-histogram.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
 import { probeResets } from './reset-probe.js';
 import { driveWebhooks, settleWebhooks, type WebhookOutcome } from './webhook-load.js';
@@ -32,7 +33,20 @@ export interface PhaseResult {
   resetsLost: number;
   breakdown: PhaseBreakdown;
   webhooks?: WebhookOutcome;
+  /** Share of acks within 50 ms as the stack itself timed them, while the load ran. */
+  acksWithin50ms?: AcksWithin50ms;
   cpu?: CpuUse;
+}
+
+/**
+ * The same acks seen from inside: the API's own timer (request in → answer out) and the
+ * Temporal frontend's time for the signalWithStart each ack waits on. What the sender sees on
+ * top of the API's figure is its own and the network's; what the API sees on top of the
+ * server's is the API process.
+ */
+export interface AcksWithin50ms {
+  api?: WithinBound;
+  server?: WithinBound;
 }
 
 export interface RunResult {
@@ -90,15 +104,30 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       cpu,
     };
   };
+  const ackTimers = () =>
+    Promise.all([
+      scrapeHistogram(`${stack.apiUrl}/metrics`, 'floodgate_webhook_ack_seconds', { source: 'replicate' }),
+      scrapeHistogram(stack.serverMetricsUrl, 'service_latency', {
+        operation: 'SignalWithStartWorkflowExecution',
+        service_name: 'frontend',
+      }),
+    ]);
   const stormPhase = async (name: string, perMinute: number, durationMs: number): Promise<PhaseResult> => {
     await provider.resetStats();
+    const timersBefore = await ackTimers();
     const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: perMinute, durationMs });
     const measured = await phase(`${name} (${perMinute} webhooks/min)`, durationMs);
     await load;
     const ackDuringLoad = (await provider.stats()).ackLatencyMs;
+    const timersAfter = await ackTimers();
+    const within = (i: 0 | 1) => {
+      const [before, after] = [timersBefore[i], timersAfter[i]];
+      return before && after ? shareWithin(bucketsBetween(before, after), 0.05) : undefined;
+    };
+    const acksWithin50ms = { api: within(0), server: within(1) };
     s.log(`${profile.name}: ${name}: waiting until every webhook is acknowledged…`);
     const webhooks = await settleWebhooks(provider, 180_000);
-    return { ...measured, webhooks: { ...webhooks, ack: ackDuringLoad } };
+    return { ...measured, webhooks: { ...webhooks, ack: ackDuringLoad }, acksWithin50ms };
   };
 
   try {

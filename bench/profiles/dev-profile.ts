@@ -51,15 +51,19 @@ async function startDevStack(
   cluster = false,
 ): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
-  const [api, devTemporal, ui, provider, smtp, postgres] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [api, devTemporal, ui, provider, smtp, postgres, devMetrics] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   // The cluster's Temporal server keeps its ports below 32768, ten in a row (frontend last).
   const clusterBase = cluster ? await freePortRange(10) : 0;
   const temporal = cluster ? clusterBase + 9 : devTemporal;
+  // The cluster's server exports metrics on the last port of its range; a dev server on its own.
+  const serverMetrics = cluster ? clusterBase + 8 : devMetrics!;
+  const metricsArgs = ['--metrics-port', String(serverMetrics)];
   const memoryServer = inMemory
     ? await startDevServer({
         port: temporal!,
+        extraArgs: metricsArgs,
         onLog: (line) => void (/level=ERROR/.test(line) && opts.log(`[temporal] ${line}`)),
       })
     : undefined;
@@ -72,6 +76,12 @@ async function startDevStack(
     PROVIDER_SIM_PORT: String(provider),
     SMTP_SINK_PORT: String(smtp),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...(!cluster &&
+      !inMemory && {
+        TEMPORAL_DEV_SERVER_ARGS: [process.env.TEMPORAL_DEV_SERVER_ARGS ?? '', ...metricsArgs]
+          .join(' ')
+          .trim(),
+      }),
     ...(cluster && { CLUSTER_PORT_BASE: String(clusterBase), CLUSTER_POSTGRES_PORT: String(postgres) }),
   };
   const entry = cluster ? 'src/stack/start-cluster.ts' : 'src/stack/start.ts';
@@ -136,6 +146,7 @@ async function startDevStack(
       apiKey: config.api.apiKeys[0]!,
       providerUrl: `http://127.0.0.1:${provider}`,
       temporalAddress: `127.0.0.1:${temporal}`,
+      serverMetricsUrl: `http://127.0.0.1:${serverMetrics}/metrics`,
       namespace: config.temporal.namespace,
       mailDir: join(dataDir, 'mail'),
       env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },

@@ -21,6 +21,8 @@ export interface RunningStack {
   namespace: string;
   /** Where the SMTP sink process keeps each mail as an `.eml` file. */
   mailDir: string;
+  /** The Temporal server's Prometheus page (its frontend's own latency per call). */
+  serverMetricsUrl: string;
   /** Environment the stack's processes run with (so the bench reads the same config). */
   env: Record<string, string>;
   /** Rejects when the stack dies on its own. */
