@@ -63,3 +63,17 @@ export function shareWithin(buckets: Buckets, boundSeconds: number): WithinBound
   if (within === undefined || calls === 0) return undefined;
   return { calls, share: within / calls };
 }
+
+/** The sum of every series of the counter `name` on the page at `url`, or undefined if unreadable. */
+export async function scrapeCounterTotal(url: string, name: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) return undefined;
+    return (await res.text())
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .reduce((sum, line) => sum + Number(line.trim().split(/\s+/).at(-1)), 0);
+  } catch {
+    return undefined;
+  }
+}

@@ -131,18 +131,18 @@ export function phaseTable(runs: RunResult[]): string {
   return lines.join('\n');
 }
 
-/** CPU per scenario: the stack and bench vs everything else on the machine (% of one core). */
+/** CPU per scenario: the stack and bench vs everything else on the machine (% of one core), and the eager-dispatch count of the run. */
 export function cpuTable(runs: RunResult[]): string {
   const lines = [
-    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
-    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
+    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} | activities dispatched eagerly |`,
+    `| --- |${SCENARIOS.map(() => ' --- |').join('')} --- |`,
   ];
   runs.forEach((r, i) => {
     const cells = SCENARIOS.map(([, pick]) => {
       const cpu = pick(r).cpu;
       return cpu ? `${cpu.bench} / ${cpu.other}` : 'n/a';
     });
-    lines.push(`| run ${i + 1} | ${cells.join(' | ')} |`);
+    lines.push(`| run ${i + 1} | ${cells.join(' | ')} | ${r.eagerActivityDispatches ?? 'n/a'} |`);
   });
   return lines.join('\n');
 }

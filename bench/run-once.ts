@@ -7,7 +7,13 @@ import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
-import { bucketsBetween, scrapeHistogram, shareWithin, type WithinBound } from './prometheus-histogram.js';
+import {
+  bucketsBetween,
+  scrapeCounterTotal,
+  scrapeHistogram,
+  shareWithin,
+  type WithinBound,
+} from './prometheus-histogram.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
 import { probeResets } from './reset-probe.js';
 import { driveWebhooks, settleWebhooks, type WebhookOutcome } from './webhook-load.js';
@@ -55,6 +61,8 @@ export interface RunResult {
   steady: PhaseResult;
   burst: PhaseResult;
   ingest: IngestResult;
+  /** Activities the server handed out eagerly over the whole run (shows the lever is on). */
+  eagerActivityDispatches?: number;
 }
 
 /** Every scenario, in order, on one freshly started stack of the given profile. */
@@ -146,7 +154,11 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       rounds: s.ingestRounds,
       log: s.log,
     });
-    return { profile: profile.name, idle, steady, burst, ingest };
+    const eagerActivityDispatches = await scrapeCounterTotal(
+      stack.serverMetricsUrl,
+      'activity_eager_execution',
+    );
+    return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches };
   } finally {
     mail.close();
     await client.connection.close();

@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clusterProfile, devInMemoryProfile, devProfile } from './profiles/dev-profile.js';
+import {
+  clusterProfile,
+  devInMemoryProfile,
+  devNoEagerProfile,
+  devNoNiceProfile,
+  devProfile,
+} from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 import { cpuTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
@@ -22,13 +28,16 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
   --quick     short phases for trying a change (figures are rougher)
   --profile   which stacks to start, comma-separated, taking turns run by run:
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
-              dev-memory = npm start on an in-memory dev server (experiment)
+              dev-memory = npm start on an in-memory dev server (experiment);
+              dev-nice0, dev-eager-off = npm start with one lever off (A/B)
   --rate      password resets per second in every phase`;
 
 const PROFILES: Record<string, StackProfile> = {
   dev: devProfile,
   cluster: clusterProfile,
   'dev-memory': devInMemoryProfile,
+  'dev-nice0': devNoNiceProfile,
+  'dev-eager-off': devNoEagerProfile,
 };
 
 async function main(): Promise<void> {

@@ -25,6 +25,21 @@ export const devProfile: StackProfile = {
   start: (opts) => startDevStack(opts, false),
 };
 
+/** Lever A/B: `npm start` with video work and the provider simulator at normal priority. */
+export const devNoNiceProfile: StackProfile = {
+  name: 'dev server, STACK_BACKGROUND_NICE=0 (lever off)',
+  start: (opts) => startDevStack(opts, false, false, { STACK_BACKGROUND_NICE: '0' }),
+};
+
+/** Lever A/B: `npm start` with eager activity dispatch turned off on its dev server. */
+export const devNoEagerProfile: StackProfile = {
+  name: 'dev server, eager activity dispatch off (lever off)',
+  start: (opts) =>
+    startDevStack(opts, false, false, {
+      TEMPORAL_DEV_SERVER_ARGS: '--dynamic-config-value system.enableActivityEagerExecution=false',
+    }),
+};
+
 /**
  * The production shape as `npm run start:cluster` runs it (its own entry): PostgreSQL, the
  * Temporal server with 8 history shards, its Web UI server, the same app processes, and the
@@ -49,6 +64,7 @@ async function startDevStack(
   opts: ProfileStartOptions,
   inMemory: boolean,
   cluster = false,
+  leverEnv: Record<string, string> = {},
 ): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
   const [api, devTemporal, ui, provider, smtp, postgres, devMetrics] = await Promise.all(
@@ -76,9 +92,13 @@ async function startDevStack(
     PROVIDER_SIM_PORT: String(provider),
     SMTP_SINK_PORT: String(smtp),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...leverEnv,
     ...(!cluster &&
       !inMemory && {
-        TEMPORAL_DEV_SERVER_ARGS: [process.env.TEMPORAL_DEV_SERVER_ARGS ?? '', ...metricsArgs]
+        TEMPORAL_DEV_SERVER_ARGS: [
+          leverEnv.TEMPORAL_DEV_SERVER_ARGS ?? process.env.TEMPORAL_DEV_SERVER_ARGS ?? '',
+          ...metricsArgs,
+        ]
           .join(' ')
           .trim(),
       }),

@@ -74,10 +74,15 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=full');
   }
   for (const { name, type } of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${type}`);
+  // A key the extra arguments set (TEMPORAL_DEV_SERVER_ARGS) replaces Floodgate's value for it.
+  const extra = opts.extraArgs ?? [];
+  const overridden = new Set(
+    extra.flatMap((arg, i) => (extra[i - 1] === '--dynamic-config-value' ? [arg.split('=')[0]] : [])),
+  );
   for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
-    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+    if (!overridden.has(key)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
-  args.push(...(opts.extraArgs ?? []));
+  args.push(...extra);
   return args;
 }
 
