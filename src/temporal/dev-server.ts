@@ -44,7 +44,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   // Describe-task-queue backlog stats refresh quickly enough for the autoscaler and tests.
   'matching.backlogNegligibleAge': '1s',
   // A worker with a free slot gets the activity its workflow task just scheduled in the reply
-  // to that task's completion: no transfer task, no match, no poll for it on the server.
+  // to that task's completion: no transfer task, no match, no poll for it on the server. The
+  // reset mail gains; the video lane's queue-wide rate limit keeps its activities in matching.
   'system.enableActivityEagerExecution': true,
 };
 
