@@ -3,16 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port.js';
+import { processAlive } from '../support/process-alive.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The autoscaler as `npm start` runs it (VIDEO_AUTOSCALE=on): its own process, which starts
@@ -82,7 +74,7 @@ describe('autoscaler process: starts its replicas and takes them down with it', 
     assert.match(output, /video backlog=0 .* replicas 2 → 2 \(steady\)/);
     const pids = [pidOf(1), pidOf(2)];
     assert.ok(
-      pids.every((p) => p !== undefined && alive(p)),
+      pids.every((p) => p !== undefined && processAlive(p)),
       `replica PIDs ${pids.join(', ')}`,
     );
     assert.equal(pidOf(3), undefined);
@@ -93,17 +85,17 @@ describe('autoscaler process: starts its replicas and takes them down with it', 
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child!.once('exit', (c) => r(c)));
     assert.equal(code, 0);
-    for (const pid of pids) assert.equal(alive(pid!), false, `replica ${pid} outlived the autoscaler`);
+    for (const pid of pids) assert.equal(processAlive(pid!), false, `replica ${pid} outlived the autoscaler`);
   });
 
   it('a replica whose autoscaler was killed with SIGKILL stops by itself', async () => {
     const child = await startAutoscaler(1, await freePort());
     const replica = pidOf(1);
-    assert.ok(replica !== undefined && alive(replica), 'the replica runs');
+    assert.ok(replica !== undefined && processAlive(replica), 'the replica runs');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && alive(replica)) await new Promise((r) => setTimeout(r, 250));
-    assert.equal(alive(replica), false, `replica ${replica} outlived its killed autoscaler`);
+    while (Date.now() < deadline && processAlive(replica)) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(processAlive(replica), false, `replica ${replica} outlived its killed autoscaler`);
   });
 });

@@ -12,19 +12,11 @@ import {
 } from '../../src/workers/autoscaler/video-autoscaler.js';
 import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
 import { freePort } from '../support/free-port.js';
+import { processAlive } from '../support/process-alive.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const JOBS = 40;
 const MAX = 3;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The autoscaler acting on a real stack: video worker processes with two activity slots each
@@ -81,7 +73,7 @@ describe('autoscaler: a burst scales the video lane out and back in', function (
     const sampler = setInterval(() => {
       let count = 0;
       for (const [name, pid] of Object.entries(running.fleet.pids())) {
-        if (pid === undefined || !alive(pid)) continue;
+        if (pid === undefined || !processAlive(pid)) continue;
         count += 1;
         seen.set(pid, name);
         const pidFile = join(config.dataDir, 'run', `${name}.pid`);
@@ -160,7 +152,7 @@ describe('autoscaler: a burst scales the video lane out and back in', function (
     assert.deepEqual(Object.keys(pids), [VideoFleet.replicaName(1)]);
     for (const [pid, name] of seen) {
       if (name === VideoFleet.replicaName(1)) continue;
-      assert.equal(alive(pid), false, `${name} (pid ${pid}) was stopped`);
+      assert.equal(processAlive(pid), false, `${name} (pid ${pid}) was stopped`);
     }
   });
 
