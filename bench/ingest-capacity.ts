@@ -1,11 +1,11 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { deliverEvent } from '../src/api/webhooks/deliver-event.js';
 import { replicateAdapter } from '../src/api/webhooks/replicate-adapter.js';
-import { signStandardWebhook } from '../src/api/webhooks/standard-webhooks-signature.js';
 import type { WebhookDelivery } from '../src/api/webhooks/webhook-adapter.js';
 import type { Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { postWebhook, signedReplicateWebhook } from './signed-webhook.js';
 
 export interface IngestOptions {
   apiUrl: string;
@@ -43,50 +43,11 @@ export async function measureIngest(opts: IngestOptions): Promise<IngestResult> 
 
   const delivery = (side: string, n: number): WebhookDelivery => {
     const id = `ing-${run}-${side}-${n}`;
-    const body = Buffer.from(
-      JSON.stringify({ id, status: 'starting', created_at: new Date().toISOString() }),
-    );
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    return {
-      rawBody: body,
-      headers: {
-        'webhook-id': `msg_${id}`,
-        'webhook-timestamp': timestamp,
-        'webhook-signature': signStandardWebhook(secret, `msg_${id}`, timestamp, body),
-      },
-      query: {},
-    };
+    return signedReplicateWebhook(secret, `msg_${id}`, id, 'starting');
   };
-  // node:http with kept-alive sockets: the cheapest client Node has, so the bench's own CPU
-  // (it shares the machine with the stack) takes as little as it can from the route's side.
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const webhookUrl = new URL(`${opts.apiUrl}/webhooks/replicate`);
-  const viaRoute: Sender = (n) => {
-    const d = delivery('w', n);
-    return new Promise<boolean>((resolve, reject) => {
-      const req = request(
-        webhookUrl,
-        {
-          method: 'POST',
-          agent,
-          timeout: 10_000,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': String(d.rawBody.length),
-            ...(d.headers as Record<string, string>),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode === 202));
-          res.once('error', reject);
-        },
-      );
-      req.once('timeout', () => req.destroy(new Error('webhook route: no answer in 10 s')));
-      req.once('error', reject);
-      req.end(d.rawBody);
-    });
-  };
+  const viaRoute: Sender = async (n) => (await postWebhook(agent, webhookUrl, delivery('w', n))) === 202;
   const raw: Sender = async (n) => {
     const d = delivery('r', n);
     adapter.verify(d, Date.now());

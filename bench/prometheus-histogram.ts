@@ -77,3 +77,6 @@ export async function scrapeCounterTotal(url: string, name: string): Promise<num
     return undefined;
   }
 }
+
+/** A single-series gauge's value (for instance the API's event-loop delay p99), or undefined. */
+export const scrapeGauge = scrapeCounterTotal;

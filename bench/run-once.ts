@@ -3,6 +3,7 @@ import { summarize } from '../dev/provider/latency-recorder.js';
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { loadConfig } from '../src/config.js';
 import { connectClient } from '../src/temporal/client.js';
+import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { watchMailFolder } from './mail-folder-watch.js';
@@ -10,6 +11,7 @@ import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
 import {
   bucketsBetween,
   scrapeCounterTotal,
+  scrapeGauge,
   scrapeHistogram,
   shareWithin,
   type WithinBound,
@@ -29,6 +31,8 @@ export interface RunSettings {
   ingestWindowMs: number;
   ingestRounds: number;
   ingestConcurrency: number;
+  /** Webhooks per second the bench's own probe sender posts, out of each storm's rate. */
+  ackProbePerSecond: number;
   verbose: boolean;
   log(line: string): void;
 }
@@ -41,6 +45,10 @@ export interface PhaseResult {
   webhooks?: WebhookOutcome;
   /** Share of acks within 50 ms as the stack itself timed them, while the load ran. */
   acksWithin50ms?: AcksWithin50ms;
+  /** The same storm's acks as an otherwise idle sender (the bench process) saw them. */
+  ackProbe?: AckProbeResult;
+  /** The API process's event-loop delay p99 over the storm, ms (prom-client's own gauge). */
+  apiEventLoopDelayP99Ms?: number;
   cpu?: CpuUse;
 }
 
@@ -123,10 +131,21 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const stormPhase = async (name: string, perMinute: number, durationMs: number): Promise<PhaseResult> => {
     await provider.resetStats();
     const timersBefore = await ackTimers();
-    const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: perMinute, durationMs });
+    // The probe's webhooks are part of the phase's rate, so the stack sees `perMinute` in all.
+    const stormPerMinute = perMinute - s.ackProbePerSecond * 60;
+    const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: stormPerMinute, durationMs });
+    const probe = probeAcks({
+      webhookUrl,
+      secret: config.webhooks.replicateSecrets[0]!,
+      perSecond: s.ackProbePerSecond,
+      durationMs,
+    });
     const measured = await phase(`${name} (${perMinute} webhooks/min)`, durationMs);
     await load;
+    const ackProbe = await probe;
     const ackDuringLoad = (await provider.stats()).ackLatencyMs;
+    // prom-client resets its event-loop histogram on every scrape: ackTimers() above started it.
+    const loopDelay = await scrapeGauge(`${stack.apiUrl}/metrics`, 'nodejs_eventloop_lag_p99_seconds');
     const timersAfter = await ackTimers();
     const within = (i: 0 | 1) => {
       const [before, after] = [timersBefore[i], timersAfter[i]];
@@ -135,7 +154,13 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     const acksWithin50ms = { api: within(0), server: within(1) };
     s.log(`${profile.name}: ${name}: waiting until every webhook is acknowledged…`);
     const webhooks = await settleWebhooks(provider, 180_000);
-    return { ...measured, webhooks: { ...webhooks, ack: ackDuringLoad }, acksWithin50ms };
+    return {
+      ...measured,
+      webhooks: { ...webhooks, ack: ackDuringLoad },
+      acksWithin50ms,
+      ackProbe,
+      apiEventLoopDelayP99Ms: loopDelay === undefined ? undefined : loopDelay * 1000,
+    };
   };
 
   try {

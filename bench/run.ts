@@ -5,6 +5,7 @@ import {
   clusterProfile,
   devInMemoryProfile,
   devNoEagerProfile,
+  devNoVideoLaneProfile,
   devNoNiceProfile,
   devProfile,
 } from './profiles/dev-profile.js';
@@ -29,7 +30,8 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
   --profile   which stacks to start, comma-separated, taking turns run by run:
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
               dev-memory = npm start on an in-memory dev server (experiment);
-              dev-nice0, dev-eager-off = npm start with one lever off (A/B)
+              dev-nice0, dev-eager-off = npm start with one lever off (A/B);
+              dev-no-video = npm start without its video worker (experiment)
   --rate      password resets per second in every phase`;
 
 const PROFILES: Record<string, StackProfile> = {
@@ -38,6 +40,7 @@ const PROFILES: Record<string, StackProfile> = {
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,
+  'dev-no-video': devNoVideoLaneProfile,
 };
 
 async function main(): Promise<void> {
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     ingestWindowMs: q ? 5_000 : 10_000,
     ingestRounds: q ? 2 : 3,
     ingestConcurrency: 32,
+    ackProbePerSecond: 5,
     verbose: values.verbose,
     log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
   };

@@ -149,6 +149,8 @@ const schema = z.object({
   POSTGRES_OS_USER: z.string().default('postgres'),
   // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
   STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // off: the local stack runs no video worker (they run elsewhere, against the same Temporal).
+  STACK_VIDEO_LANE: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.input<typeof schema>;
@@ -282,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpSinkPort: e.SMTP_SINK_PORT,
       restartChildren: e.STACK_RESTART_CHILDREN,
       backgroundNice: e.STACK_BACKGROUND_NICE,
+      runsVideoLane: e.STACK_VIDEO_LANE === 'on',
     },
     cluster: {
       postgresPort: e.CLUSTER_POSTGRES_PORT,

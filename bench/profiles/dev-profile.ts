@@ -41,6 +41,18 @@ export const devNoEagerProfile: StackProfile = {
 };
 
 /**
+ * Experiment, not a way to run Floodgate: `npm start` with no video worker. The webhooks still
+ * arrive and start or signal their jobs, but no job runs, so the gap between this and
+ * `devProfile` is what processing the video work (its workers and the server's work for them)
+ * costs the acks and the resets.
+ */
+export const devNoVideoLaneProfile: StackProfile = {
+  name: 'dev server, no video worker (experiment)',
+  start: (opts) =>
+    startDevStack(opts, false, false, { STACK_VIDEO_LANE: 'off', READY_TASK_QUEUES: 'urgent' }),
+};
+
+/**
  * The production shape as `npm run start:cluster` runs it (its own entry): PostgreSQL, the
  * Temporal server with 8 history shards, its Web UI server, the same app processes, and the
  * video lane under the autoscaler.
@@ -155,7 +167,9 @@ async function startDevStack(
     const client = await connectClient(config, `127.0.0.1:${temporal}`);
     try {
       const queues =
-        config.lanes.mode === 'shared' ? [TASK_QUEUES.shared] : [TASK_QUEUES.urgent, TASK_QUEUES.video];
+        config.lanes.mode === 'shared'
+          ? [TASK_QUEUES.shared]
+          : [TASK_QUEUES.urgent, ...(config.stack.runsVideoLane ? [TASK_QUEUES.video] : [])];
       const pollers = queues.map((q) => waitForPollers(client, config.temporal.namespace, q, 120_000));
       await Promise.race([failure, Promise.all(pollers)]);
     } finally {

@@ -44,7 +44,7 @@ export function appServices(
       ? [{ name: 'worker-shared', entry: join(root, 'src/workers/urgent.ts'), env }]
       : [
           { name: 'worker-urgent', entry: join(root, 'src/workers/urgent.ts'), env },
-          ...videoLane(config, env),
+          ...(config.stack.runsVideoLane ? videoLane(config, env) : []),
         ];
   return [
     { name: 'smtp-sink', entry: join(root, 'dev/smtp-sink/main.ts'), env },
@@ -95,7 +95,7 @@ export function bannerLines(config: Config, temporalLines: string[]): string[] {
     ...temporalLines,
     `  Provider sim   http://127.0.0.1:${config.stack.providerSimPort}`,
     `  SMTP sink      127.0.0.1:${config.stack.smtpSinkPort}  (mail kept in ${rel}/mail/*.eml)`,
-    `  Lanes          ${config.lanes.mode === 'shared' ? 'shared (comparison mode)' : 'urgent, video'}`,
+    `  Lanes          ${lanesLine(config)}`,
   ];
   const m = config.workerMetrics;
   const metricsAt = (port: number) => (port ? `http://${m.host}:${port}/metrics` : 'off');
@@ -117,4 +117,11 @@ export function bannerLines(config: Config, temporalLines: string[]): string[] {
   }
   lines.push('Ctrl-C stops everything.', '');
   return lines;
+}
+
+function lanesLine(config: Config): string {
+  if (config.lanes.mode === 'shared') return 'shared (comparison mode)';
+  return config.stack.runsVideoLane
+    ? 'urgent, video'
+    : 'urgent, video (no video worker here: STACK_VIDEO_LANE=off)';
 }

@@ -1,0 +1,65 @@
+import { Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { summarize, type LatencySummary } from '../dev/provider/latency-recorder.js';
+import { postWebhook, signedReplicateWebhook } from './signed-webhook.js';
+
+export interface AckProbeOptions {
+  webhookUrl: string;
+  secret: string;
+  perSecond: number;
+  durationMs: number;
+}
+
+export interface AckProbeResult {
+  ack: LatencySummary;
+  /** Deliveries not answered 202 (refused, 503, or no answer). */
+  notAccepted: number;
+}
+
+/** The statuses one probe job walks through: a start and two signals, like a storm job's acks. */
+const LIFECYCLE = ['starting', 'processing', 'canceled'] as const;
+
+/**
+ * A second webhook sender, beside the simulated provider's storm: the bench process (otherwise
+ * idle, not niced) posts signed webhooks on a fixed schedule and times each ack. The provider
+ * simulator's own ack timer also waits on its event loop, busy serving the video files the
+ * workers download; this one stands for a sender on a machine of its own. Each probe job gets
+ * a start, a signal, and a terminal `canceled` that ends its workflow. Bounded by duration.
+ */
+export async function probeAcks(opts: AckProbeOptions): Promise<AckProbeResult> {
+  const run = Math.random().toString(36).slice(2, 8);
+  const agent = new Agent({ keepAlive: true });
+  const url = new URL(opts.webhookUrl);
+  const latencies: number[] = [];
+  let notAccepted = 0;
+  const sends: Promise<void>[] = [];
+  const total = Math.floor((opts.durationMs / 1000) * opts.perSecond);
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / opts.perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const predictionId = `ackprobe-${run}-${Math.floor(i / LIFECYCLE.length)}`;
+    const d = signedReplicateWebhook(
+      opts.secret,
+      `msg_${run}_${i}`,
+      predictionId,
+      LIFECYCLE[i % LIFECYCLE.length]!,
+    );
+    const sent = performance.now();
+    sends.push(
+      postWebhook(agent, url, d).then(
+        (status) => {
+          if (status === 202) latencies.push(performance.now() - sent);
+          else notAccepted += 1;
+        },
+        () => {
+          notAccepted += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(sends);
+  agent.destroy();
+  return { ack: summarize(latencies), notAccepted };
+}
