@@ -88,13 +88,18 @@ export async function runOnce(profile: StackProfile, s: RunSettings): Promise<Ru
 async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSettings): Promise<RunResult> {
   const config = loadConfig({ ...process.env, ...stack.env });
   const client = await connectClient(config, stack.temporalAddress);
-  const mail = watchMailFolder(stack.mailDir);
+  const resetTarget = stack.resets ?? stack;
+  const resetClient =
+    resetTarget.temporalAddress === stack.temporalAddress
+      ? client
+      : await connectClient(config, resetTarget.temporalAddress);
+  const mail = watchMailFolder(resetTarget.mailDir);
   const provider = httpProvider(stack.providerUrl);
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
   const resets = (durationMs: number) =>
     probeResets({
       request: async (userId, email) => {
-        const res = await fetch(`${stack.apiUrl}/password-resets`, {
+        const res = await fetch(`${resetTarget.apiUrl}/password-resets`, {
           method: 'POST',
           headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
           body: JSON.stringify({ userId, email }),
@@ -112,7 +117,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     const cpuWindow = startCpuWindow();
     const probe = await resets(durationMs);
     const cpu = cpuWindow();
-    const breakdown = await breakDownResets(client, config.passwordReset.idKey, probe.delivered);
+    const breakdown = await breakDownResets(resetClient, config.passwordReset.idKey, probe.delivered);
     return {
       reset: summarize(probe.latenciesMs),
       resetsLost: probe.rejected + probe.undelivered,
@@ -186,6 +191,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches };
   } finally {
     mail.close();
+    if (resetClient !== client) await resetClient.connection.close();
     await client.connection.close();
   }
 }

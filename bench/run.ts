@@ -10,6 +10,7 @@ import {
   devProfile,
 } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
+import { devUrgentApiProfile, devUrgentServerProfile } from './profiles/reset-isolation-profiles.js';
 import { cpuTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
 
@@ -31,7 +32,9 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
-              dev-no-video = npm start without its video worker (experiment)
+              dev-no-video = npm start without its video worker (experiment);
+              dev-urgent-api = npm start, resets sent to an API process of their own (experiment);
+              dev-urgent-server = resets on a second npm start with its own dev server (experiment)
   --rate      password resets per second in every phase`;
 
 const PROFILES: Record<string, StackProfile> = {
@@ -41,6 +44,8 @@ const PROFILES: Record<string, StackProfile> = {
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,
   'dev-no-video': devNoVideoLaneProfile,
+  'dev-urgent-api': devUrgentApiProfile,
+  'dev-urgent-server': devUrgentServerProfile,
 };
 
 async function main(): Promise<void> {

@@ -79,9 +79,8 @@ async function startDevStack(
   leverEnv: Record<string, string> = {},
 ): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
-  const [api, devTemporal, ui, provider, smtp, postgres, devMetrics] = await Promise.all(
-    Array.from({ length: 7 }, () => freePort()),
-  );
+  const [api, devTemporal, ui, provider, smtp, postgres, devMetrics, urgentMetrics, videoMetrics] =
+    await Promise.all(Array.from({ length: 9 }, () => freePort()));
   // The cluster's Temporal server keeps its ports below 32768, ten in a row (frontend last).
   const clusterBase = cluster ? await freePortRange(10) : 0;
   const temporal = cluster ? clusterBase + 9 : devTemporal;
@@ -103,6 +102,8 @@ async function startDevStack(
     TEMPORAL_UI_PORT: String(ui),
     PROVIDER_SIM_PORT: String(provider),
     SMTP_SINK_PORT: String(smtp),
+    URGENT_WORKER_METRICS_PORT: String(urgentMetrics),
+    VIDEO_WORKER_METRICS_PORT: String(videoMetrics),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...leverEnv,
     ...(!cluster &&

@@ -15,6 +15,8 @@ export interface ProfileStartOptions {
 
 export interface RunningStack {
   apiUrl: string;
+  /** Where password resets go, when an experiment sends them elsewhere than this stack's own API. */
+  resets?: ResetTarget;
   apiKey: string;
   providerUrl: string;
   temporalAddress: string;
@@ -28,4 +30,11 @@ export interface RunningStack {
   /** Rejects when the stack dies on its own. */
   failure: Promise<never>;
   stop(): Promise<void>;
+}
+
+/** An API that takes password resets, the Temporal server their workflows run on, and where their mail lands. */
+export interface ResetTarget {
+  apiUrl: string;
+  temporalAddress: string;
+  mailDir: string;
 }
