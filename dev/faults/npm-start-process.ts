@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../test/support/free-port.js';
-import { freePortRange } from '../../test/support/free-port-range.js';
+import { freePort, freePortRange } from '../../test/support/free-port.js';
 
 /** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
 export type StackProfile = 'dev-server' | 'cluster';

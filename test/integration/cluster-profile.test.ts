@@ -8,8 +8,7 @@ import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
-import { freePort } from '../support/free-port.js';
-import { freePortRange } from '../support/free-port-range.js';
+import { freePort, freePortRange } from '../support/free-port.js';
 
 /**
  * `npm run start:cluster` as a user runs it, from an empty DATA_DIR: PostgreSQL, the Temporal

@@ -11,8 +11,7 @@ import { runStorm } from '../../dev/storm/run-storm.js';
 import { formatSummary, type StormSummary } from '../../dev/storm/summary.js';
 import { startCluster, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { freePort } from '../support/free-port.js';
-import { freePortRange } from '../support/free-port-range.js';
+import { freePort, freePortRange } from '../support/free-port.js';
 
 const JOBS = 500;
 /** When, after the storm starts, the Temporal server process is killed. */

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../../src/stack/cluster-stack.js';
-import { freePort } from '../support/free-port.js';
-import { freePortRange } from '../support/free-port-range.js';
+import { freePort, freePortRange } from '../support/free-port.js';
 import { describeWebUiChecks } from './web-ui-checks.js';
 
 // The cluster profile: the Web UI server in front of the Temporal server on PostgreSQL, calling
@@ -13,7 +12,6 @@ describeWebUiChecks(
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-web-ui-cluster-'));
     const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-    // The Temporal server's ports must stay below 32768 (see free-port-range.ts).
     const temporalBase = await freePortRange(10);
     const cluster = await startCluster({
       env: {
