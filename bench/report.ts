@@ -166,3 +166,24 @@ export function cpuTable(runs: RunResult[]): string {
   });
   return lines.join('\n');
 }
+
+/**
+ * The disk per scenario and run: MB written per second, and the device's mean time per write
+ * and per flush. A run that is slow with the same MB/s but slower flushes met a slower disk.
+ */
+export function diskTable(runs: RunResult[]): string {
+  const lines = [
+    `| disk: MB/s written, ms per write / per flush, % of time stalled on I/O | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
+    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
+  ];
+  runs.forEach((r, i) => {
+    const cells = SCENARIOS.map(([, pick]) => {
+      const disk = pick(r).disk;
+      if (!disk) return 'n/a';
+      const stalled = disk.ioStalledPct === undefined ? '' : `, ${disk.ioStalledPct} %`;
+      return `${disk.writtenMBPerSecond} MB/s, ${disk.msPerWrite} / ${disk.msPerFlush} ms${stalled}`;
+    });
+    lines.push(`| run ${i + 1} | ${cells.join(' | ')} |`);
+  });
+  return lines.join('\n');
+}

@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { connectClient } from '../src/temporal/client.js';
 import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
+import { startDiskWindow, type DiskUse } from './disk-load.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
@@ -50,6 +51,7 @@ export interface PhaseResult {
   /** The API process's event-loop delay p99 over the storm, ms (prom-client's own gauge). */
   apiEventLoopDelayP99Ms?: number;
   cpu?: CpuUse;
+  disk?: DiskUse;
 }
 
 /**
@@ -115,14 +117,17 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const phase = async (name: string, durationMs: number): Promise<Omit<PhaseResult, 'webhooks'>> => {
     s.log(`${profile.name}: ${name}: resets at ${s.resetsPerSecond}/s for ${durationMs / 1000}s…`);
     const cpuWindow = startCpuWindow();
+    const diskWindow = startDiskWindow();
     const probe = await resets(durationMs);
     const cpu = cpuWindow();
+    const disk = diskWindow();
     const breakdown = await breakDownResets(resetClient, config.passwordReset.idKey, probe.delivered);
     return {
       reset: summarize(probe.latenciesMs),
       resetsLost: probe.rejected + probe.undelivered,
       breakdown,
       cpu,
+      disk,
     };
   };
   const ackTimers = () =>

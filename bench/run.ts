@@ -11,7 +11,7 @@ import {
 } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 import { devUrgentApiProfile, devUrgentServerProfile } from './profiles/reset-isolation-profiles.js';
-import { cpuTable, goalsTable, phaseTable } from './report.js';
+import { cpuTable, diskTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
 
 /**
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   }
   for (const runsOfProfile of results) {
     const r = runsOfProfile;
-    process.stdout.write(`\n${goalsTable(r)}\n\n${phaseTable(r)}\n\n${cpuTable(r)}\n`);
+    process.stdout.write(`\n${goalsTable(r)}\n\n${phaseTable(r)}\n\n${cpuTable(r)}\n\n${diskTable(r)}\n`);
   }
   process.stdout.write(
     `\nresets at ${settings.resetsPerSecond}/s in every phase${q ? '; --quick phases' : ''}; ` +
