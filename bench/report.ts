@@ -151,7 +151,10 @@ export function phaseTable(runs: RunResult[]): string {
   return lines.join('\n');
 }
 
-/** CPU per scenario: the stack and bench vs everything else on the machine (% of one core), and the eager-dispatch count of the run. */
+/**
+ * CPU per scenario: the stack and bench vs everything else on the machine (% of one core), the
+ * moments the machine stopped an idle thread (if any), and the eager-dispatch count of the run.
+ */
 export function cpuTable(runs: RunResult[]): string {
   const lines = [
     `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} | activities dispatched eagerly |`,
@@ -159,8 +162,11 @@ export function cpuTable(runs: RunResult[]): string {
   ];
   runs.forEach((r, i) => {
     const cells = SCENARIOS.map(([, pick]) => {
-      const cpu = pick(r).cpu;
-      return cpu ? `${cpu.bench} / ${cpu.other}` : 'n/a';
+      const { cpu, machineStalls } = pick(r);
+      const stalls = machineStalls?.stalls.length
+        ? `; machine stalled ${machineStalls.stalls.length}×, longest ${machineStalls.longestMs} ms`
+        : '';
+      return cpu ? `${cpu.bench} / ${cpu.other}${stalls}` : 'n/a';
     });
     lines.push(`| run ${i + 1} | ${cells.join(' | ')} | ${r.eagerActivityDispatches ?? 'n/a'} |`);
   });

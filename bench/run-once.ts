@@ -7,6 +7,7 @@ import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startDiskWindow, type DiskUse } from './disk-load.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
+import { startStallWatch, type StallWatchResult } from './stall-watch.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
 import {
@@ -52,6 +53,8 @@ export interface PhaseResult {
   apiEventLoopDelayP99Ms?: number;
   cpu?: CpuUse;
   disk?: DiskUse;
+  /** Moments the machine gave an idle thread in the bench no time (≥ 200 ms). */
+  machineStalls?: StallWatchResult;
 }
 
 /**
@@ -118,9 +121,11 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     s.log(`${profile.name}: ${name}: resets at ${s.resetsPerSecond}/s for ${durationMs / 1000}s…`);
     const cpuWindow = startCpuWindow();
     const diskWindow = startDiskWindow();
+    const stallWatch = startStallWatch();
     const probe = await resets(durationMs);
     const cpu = cpuWindow();
     const disk = diskWindow();
+    const machineStalls = await stallWatch.stop();
     const breakdown = await breakDownResets(resetClient, config.passwordReset.idKey, probe.delivered);
     return {
       reset: summarize(probe.latenciesMs),
@@ -128,6 +133,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       breakdown,
       cpu,
       disk,
+      machineStalls,
     };
   };
   const ackTimers = () =>
