@@ -153,12 +153,13 @@ export function phaseTable(runs: RunResult[]): string {
 
 /**
  * CPU per scenario: the stack and bench vs everything else on the machine (% of one core), the
- * moments the machine stopped an idle thread (if any), and the eager-dispatch count of the run.
+ * moments the machine stopped an idle thread (if any), the eager-dispatch count of the run, and
+ * the machine's speed around it.
  */
 export function cpuTable(runs: RunResult[]): string {
   const lines = [
-    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} | activities dispatched eagerly |`,
-    `| --- |${SCENARIOS.map(() => ' --- |').join('')} --- |`,
+    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} | activities dispatched eagerly | machine speed before / after, SHA-256 MB/s |`,
+    `| --- |${SCENARIOS.map(() => ' --- |').join('')} --- | --- |`,
   ];
   runs.forEach((r, i) => {
     const cells = SCENARIOS.map(([, pick]) => {
@@ -168,7 +169,8 @@ export function cpuTable(runs: RunResult[]): string {
         : '';
       return cpu ? `${cpu.bench} / ${cpu.other}${stalls}` : 'n/a';
     });
-    lines.push(`| run ${i + 1} | ${cells.join(' | ')} | ${r.eagerActivityDispatches ?? 'n/a'} |`);
+    const speed = r.machineSpeed ? `${r.machineSpeed.before} / ${r.machineSpeed.after}` : 'n/a';
+    lines.push(`| run ${i + 1} | ${cells.join(' | ')} | ${r.eagerActivityDispatches ?? 'n/a'} | ${speed} |`);
   });
   return lines.join('\n');
 }

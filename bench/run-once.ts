@@ -7,6 +7,7 @@ import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startDiskWindow, type DiskUse } from './disk-load.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
+import { measureMachineSpeed } from './machine-speed.js';
 import { startStallWatch, type StallWatchResult } from './stall-watch.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
@@ -76,18 +77,23 @@ export interface RunResult {
   ingest: IngestResult;
   /** Activities the server handed out eagerly over the whole run (shows the lever is on). */
   eagerActivityDispatches?: number;
+  /** SHA-256 MB/s on one core, just before the stack started and just after it stopped. */
+  machineSpeed?: { before: number; after: number };
 }
 
 /** Every scenario, in order, on one freshly started stack of the given profile. */
 export async function runOnce(profile: StackProfile, s: RunSettings): Promise<RunResult> {
-  s.log(`${profile.name}: starting the stack…`);
+  const speedBefore = measureMachineSpeed();
+  s.log(`${profile.name}: machine speed ${speedBefore} MB/s (SHA-256, one core); starting the stack…`);
   const stack = await profile.start({ verbose: s.verbose, log: s.log });
+  let result: RunResult;
   try {
-    return await Promise.race([stack.failure, scenarios(profile, stack, s)]);
+    result = await Promise.race([stack.failure, scenarios(profile, stack, s)]);
   } finally {
     s.log(`${profile.name}: stopping the stack…`);
     await stack.stop();
   }
+  return { ...result, machineSpeed: { before: speedBefore, after: measureMachineSpeed() } };
 }
 
 async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSettings): Promise<RunResult> {
