@@ -131,24 +131,48 @@ const SCENARIOS: Array<[string, (r: RunResult) => PhaseResult]> = [
   ['3,000/min burst', (r) => r.burst],
 ];
 
+/** A markdown table with one column per scenario after `title`, then any `extra` columns. */
+function scenarioTable(
+  title: string,
+  extra: string[],
+  rows: Array<{ label: string; cells: string[] }>,
+): string {
+  const headers = [title, ...SCENARIOS.map(([n]) => n), ...extra];
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => ' --- |').join('')}`,
+    ...rows.map(({ label, cells }) => `| ${label} | ${cells.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** One row per run: `cell` of each scenario's result, then `extra(run)`. */
+function perRun(
+  runs: RunResult[],
+  cell: (phase: PhaseResult) => string,
+  extra: (r: RunResult) => string[] = () => [],
+): Array<{ label: string; cells: string[] }> {
+  return runs.map((r, i) => ({
+    label: `run ${i + 1}`,
+    cells: [...SCENARIOS.map(([, pick]) => cell(pick(r))), ...extra(r)],
+  }));
+}
+
 /** Where a reset's time goes: each phase's p50 / p99 (medians over the runs), per scenario. */
 export function phaseTable(runs: RunResult[]): string {
-  const lines = [
-    `| reset phase, p50 / p99 ms | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
-    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
-  ];
-  for (const phase of PHASES) {
-    const cells = SCENARIOS.map(([, pick]) => {
+  const rows = PHASES.map((phase) => ({
+    label: phase as string,
+    cells: SCENARIOS.map(([, pick]) => {
       const p50 = median(runs.map((r) => pick(r).breakdown.phases[phase].p50));
       const p99 = median(runs.map((r) => pick(r).breakdown.phases[phase].p99));
       return `${Math.round(p50)} / ${Math.round(p99)}`;
-    });
-    lines.push(`| ${phase} | ${cells.join(' | ')} |`);
-  }
+    }),
+  }));
   // A history that could not be read (a server too busy to answer) leaves its reset out.
-  const read = SCENARIOS.map(([, pick]) => runs.map((r) => pick(r).breakdown.phases.api.count).join(' + '));
-  lines.push(`| resets with a readable history | ${read.join(' | ')} |`);
-  return lines.join('\n');
+  rows.push({
+    label: 'resets with a readable history',
+    cells: SCENARIOS.map(([, pick]) => runs.map((r) => pick(r).breakdown.phases.api.count).join(' + ')),
+  });
+  return scenarioTable('reset phase, p50 / p99 ms', [], rows);
 }
 
 /**
@@ -157,22 +181,26 @@ export function phaseTable(runs: RunResult[]): string {
  * the machine's speed around it.
  */
 export function cpuTable(runs: RunResult[]): string {
-  const lines = [
-    `| cpu % of one core, stack / other | ${SCENARIOS.map(([n]) => n).join(' | ')} | activities dispatched eagerly | machine speed before / after, SHA-256 MB/s |`,
-    `| --- |${SCENARIOS.map(() => ' --- |').join('')} --- | --- |`,
-  ];
-  runs.forEach((r, i) => {
-    const cells = SCENARIOS.map(([, pick]) => {
-      const { cpu, machineStalls } = pick(r);
-      const stalls = machineStalls?.stalls.length
-        ? `; machine stalled ${machineStalls.stalls.length}×, longest ${machineStalls.longestMs} ms`
-        : '';
-      return cpu ? `${cpu.bench} / ${cpu.other}${stalls}` : 'n/a';
-    });
-    const speed = r.machineSpeed ? `${r.machineSpeed.before} / ${r.machineSpeed.after}` : 'n/a';
-    lines.push(`| run ${i + 1} | ${cells.join(' | ')} | ${r.eagerActivityDispatches ?? 'n/a'} | ${speed} |`);
-  });
-  return lines.join('\n');
+  const cpuCell = ({ cpu, machineStalls }: PhaseResult) => {
+    const stalls = machineStalls?.stalls.length
+      ? `; machine stalled ${machineStalls.stalls.length}×, longest ${machineStalls.longestMs} ms`
+      : '';
+    return cpu ? `${cpu.bench} / ${cpu.other}${stalls}` : 'n/a';
+  };
+  const speed = (r: RunResult) => {
+    const s = r.machineSpeed;
+    if (!s) return 'n/a';
+    const fresh =
+      s.before.freshMemoryMBps === undefined
+        ? ''
+        : `; fresh memory ${s.before.freshMemoryMBps} / ${s.after.freshMemoryMBps}`;
+    return `SHA-256 ${s.before.hashMBps} / ${s.after.hashMBps}${fresh}`;
+  };
+  return scenarioTable(
+    'cpu % of one core, stack / other',
+    ['activities dispatched eagerly', 'machine speed before / after, MB/s'],
+    perRun(runs, cpuCell, (r) => [String(r.eagerActivityDispatches ?? 'n/a'), speed(r)]),
+  );
 }
 
 /**
@@ -180,18 +208,14 @@ export function cpuTable(runs: RunResult[]): string {
  * and per flush. A run that is slow with the same MB/s but slower flushes met a slower disk.
  */
 export function diskTable(runs: RunResult[]): string {
-  const lines = [
-    `| disk: MB/s written, ms per write / per flush, % of time stalled on I/O | ${SCENARIOS.map(([n]) => n).join(' | ')} |`,
-    `| --- |${SCENARIOS.map(() => ' --- |').join('')}`,
-  ];
-  runs.forEach((r, i) => {
-    const cells = SCENARIOS.map(([, pick]) => {
-      const disk = pick(r).disk;
-      if (!disk) return 'n/a';
-      const stalled = disk.ioStalledPct === undefined ? '' : `, ${disk.ioStalledPct} %`;
-      return `${disk.writtenMBPerSecond} MB/s, ${disk.msPerWrite} / ${disk.msPerFlush} ms${stalled}`;
-    });
-    lines.push(`| run ${i + 1} | ${cells.join(' | ')} |`);
-  });
-  return lines.join('\n');
+  const diskCell = ({ disk }: PhaseResult) => {
+    if (!disk) return 'n/a';
+    const stalled = disk.ioStalledPct === undefined ? '' : `, ${disk.ioStalledPct} %`;
+    return `${disk.writtenMBPerSecond} MB/s, ${disk.msPerWrite} / ${disk.msPerFlush} ms${stalled}`;
+  };
+  return scenarioTable(
+    'disk: MB/s written, ms per write / per flush, % of time stalled on I/O',
+    [],
+    perRun(runs, diskCell),
+  );
 }

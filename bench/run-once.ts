@@ -7,7 +7,7 @@ import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
 import { startDiskWindow, type DiskUse } from './disk-load.js';
 import { startCpuWindow, type CpuUse } from './machine-load.js';
-import { measureMachineSpeed } from './machine-speed.js';
+import { type MachineSpeed, measureMachineSpeed } from './machine-speed.js';
 import { startStallWatch, type StallWatchResult } from './stall-watch.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
@@ -77,14 +77,16 @@ export interface RunResult {
   ingest: IngestResult;
   /** Activities the server handed out eagerly over the whole run (shows the lever is on). */
   eagerActivityDispatches?: number;
-  /** SHA-256 MB/s on one core, just before the stack started and just after it stopped. */
-  machineSpeed?: { before: number; after: number };
+  /** The machine's speed just before the stack started and just after it stopped. */
+  machineSpeed?: { before: MachineSpeed; after: MachineSpeed };
 }
 
 /** Every scenario, in order, on one freshly started stack of the given profile. */
 export async function runOnce(profile: StackProfile, s: RunSettings): Promise<RunResult> {
   const speedBefore = measureMachineSpeed();
-  s.log(`${profile.name}: machine speed ${speedBefore} MB/s (SHA-256, one core); starting the stack…`);
+  s.log(
+    `${profile.name}: machine speed SHA-256 ${speedBefore.hashMBps} MB/s, fresh memory ${speedBefore.freshMemoryMBps} MB/s; starting the stack…`,
+  );
   const stack = await profile.start({ verbose: s.verbose, log: s.log });
   let result: RunResult;
   try {
