@@ -7,10 +7,11 @@ import {
   devNoEagerProfile,
   devNoVideoLaneProfile,
   devNoNiceProfile,
+  devOwnUrgentServerProfile,
   devProfile,
 } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
-import { devUrgentApiProfile, devUrgentServerProfile } from './profiles/reset-isolation-profiles.js';
+import { devUrgentApiProfile } from './profiles/reset-isolation-profiles.js';
 import { cpuTable, diskTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
 
@@ -34,7 +35,8 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
               dev-urgent-api = npm start, resets sent to an API process of their own (experiment);
-              dev-urgent-server = resets on a second npm start with its own dev server (experiment)
+              dev-urgent-server = npm start with STACK_URGENT_SERVER=own (the urgent lane on a
+                                  dev server of its own)
   --rate      password resets per second in every phase`;
 
 const PROFILES: Record<string, StackProfile> = {
@@ -45,7 +47,7 @@ const PROFILES: Record<string, StackProfile> = {
   'dev-eager-off': devNoEagerProfile,
   'dev-no-video': devNoVideoLaneProfile,
   'dev-urgent-api': devUrgentApiProfile,
-  'dev-urgent-server': devUrgentServerProfile,
+  'dev-urgent-server': devOwnUrgentServerProfile,
 };
 
 async function main(): Promise<void> {

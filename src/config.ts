@@ -74,6 +74,13 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Extra `temporal server start-dev` arguments for the local stack, space-separated. */
   TEMPORAL_DEV_SERVER_ARGS: z.string().default(''),
+  /**
+   * The urgent lane's own Temporal server (password resets start there); unset, it shares the
+   * server at TEMPORAL_ADDRESS. `npm start` with STACK_URGENT_SERVER=own sets it.
+   */
+  URGENT_TEMPORAL_ADDRESS: z.string().optional(),
+  URGENT_TEMPORAL_PORT: port.default(7234),
+  URGENT_TEMPORAL_UI_PORT: port.default(8234),
 
   /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
   PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
@@ -151,6 +158,8 @@ const schema = z.object({
   STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // off: the local stack runs no video worker (they run elsewhere, against the same Temporal).
   STACK_VIDEO_LANE: z.enum(['on', 'off']).default('on'),
+  /** `own`: `npm start` runs a second dev server for the urgent lane, so resets never queue behind video tasks. */
+  STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared'),
 });
 
 export type Env = z.input<typeof schema>;
@@ -225,12 +234,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS.split(/\s+/).filter(Boolean),
+      /** Undefined means: the urgent lane shares the one server. */
+      urgentAddress: e.URGENT_TEMPORAL_ADDRESS,
+      urgentDevServerPort: e.URGENT_TEMPORAL_PORT,
+      urgentUiPort: e.URGENT_TEMPORAL_UI_PORT,
     },
     payloadEncryption: {
       keys: encryptionKeys,
       codecCorsOrigins: e.CODEC_CORS_ORIGINS ?? [
         `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
         `http://localhost:${e.TEMPORAL_UI_PORT}`,
+        `http://127.0.0.1:${e.URGENT_TEMPORAL_UI_PORT}`,
+        `http://localhost:${e.URGENT_TEMPORAL_UI_PORT}`,
       ],
     },
     dataDir,
@@ -285,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       restartChildren: e.STACK_RESTART_CHILDREN,
       backgroundNice: e.STACK_BACKGROUND_NICE,
       runsVideoLane: e.STACK_VIDEO_LANE === 'on',
+      ownUrgentServer: e.STACK_URGENT_SERVER === 'own',
     },
     cluster: {
       postgresPort: e.CLUSTER_POSTGRES_PORT,

@@ -52,6 +52,24 @@ export const devNoVideoLaneProfile: StackProfile = {
 };
 
 /**
+ * `npm start` with STACK_URGENT_SERVER=own: the urgent lane on a second dev server of its own,
+ * so a reset's tasks never queue behind the video jobs' inside Temporal. The resets' histories
+ * are read from that server.
+ */
+export const devOwnUrgentServerProfile: StackProfile = {
+  name: 'dev server, urgent lane on a dev server of its own (STACK_URGENT_SERVER=own)',
+  async start(opts) {
+    const [port, uiPort] = await Promise.all([freePort(), freePort()]);
+    const stack = await startDevStack(opts, false, false, {
+      STACK_URGENT_SERVER: 'own',
+      URGENT_TEMPORAL_PORT: String(port),
+      URGENT_TEMPORAL_UI_PORT: String(uiPort),
+    });
+    return { ...stack, resets: { ...stack, temporalAddress: `127.0.0.1:${port}` } };
+  },
+};
+
+/**
  * The production shape as `npm run start:cluster` runs it (its own entry): PostgreSQL, the
  * Temporal server with 8 history shards, its Web UI server, the same app processes, and the
  * video lane under the autoscaler.

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.js';
 import { waitForHttp } from '../readiness.js';
-import { devNoVideoLaneProfile, devProfile } from './dev-profile.js';
+import { devProfile } from './dev-profile.js';
 import type { StackProfile } from './stack-profile.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -45,36 +45,5 @@ export const devUrgentApiProfile: StackProfile = {
     ]);
     failure.catch(() => undefined);
     return { ...stack, resets: { ...stack, apiUrl: resetApiUrl }, failure, stop };
-  },
-};
-
-/**
- * Experiment, not a way to run Floodgate: two `npm start` stacks on the one machine, each with
- * its own dev server. The webhook storm and its video work go to the first; the resets to the
- * second (urgent worker, API and SMTP sink of its own, no video worker). The two still share
- * the machine's two cores. The gap between this and `devProfile` is what sharing one Temporal
- * server with the video lane costs a reset.
- */
-export const devUrgentServerProfile: StackProfile = {
-  name: 'dev server, resets on a Temporal server of their own (experiment)',
-  async start(opts) {
-    const storm = await devProfile.start(opts);
-    let urgent;
-    try {
-      urgent = await devNoVideoLaneProfile.start(opts);
-    } catch (err) {
-      await storm.stop();
-      throw err;
-    }
-    const failure = Promise.race([storm.failure, urgent.failure]);
-    failure.catch(() => undefined);
-    return {
-      ...storm,
-      resets: urgent,
-      failure,
-      stop: async () => {
-        await Promise.all([urgent.stop(), storm.stop()]);
-      },
-    };
   },
 };

@@ -7,6 +7,11 @@ import type { ApiMetrics } from './metrics.js';
 export interface ApiDeps {
   config: Config;
   client: Client;
+  /**
+   * The urgent lane's server, when it has one of its own (URGENT_TEMPORAL_ADDRESS): password
+   * resets start and are redeemed there. Unset, they share `client`.
+   */
+  urgentClient?: Client;
   log: Logger;
   metrics: ApiMetrics;
 }

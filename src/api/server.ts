@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { connectClient } from '../temporal/client.js';
+import { connectClient, temporalAddress, urgentTemporalAddress } from '../temporal/client.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './metrics.js';
 
@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('api', config.logLevel);
   const client = await connectClient(config);
-  const app = createApp({ config, client, log, metrics: createApiMetrics() });
+  const urgentAddress = urgentTemporalAddress(config);
+  const urgentClient =
+    urgentAddress === temporalAddress(config) ? client : await connectClient(config, urgentAddress);
+  const app = createApp({ config, client, urgentClient, log, metrics: createApiMetrics() });
   const server: Server = app.listen(config.api.port, config.api.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   // Keep-alive connections from a webhook sender must not outlive the load balancer's.
@@ -20,7 +23,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'API shutting down');
     server.close(() => {
-      void client.connection.close().finally(() => process.exit(0));
+      void Promise.allSettled([client.connection.close(), urgentClient.connection.close()]).finally(() =>
+        process.exit(0),
+      );
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5_000).unref();

@@ -61,8 +61,13 @@ export function appServices(
 }
 
 /** Children inherit the environment; derived addresses follow the configured ports unless set. */
-export function childEnv(config: Config, temporalAddress: string): Record<string, string> {
+export function childEnv(
+  config: Config,
+  temporalAddress: string,
+  urgentAddress?: string,
+): Record<string, string> {
   const env: Record<string, string> = { TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
+  if (urgentAddress) env.URGENT_TEMPORAL_ADDRESS = urgentAddress;
   if (!process.env.SMTP_URL) env.SMTP_URL = `smtp://127.0.0.1:${config.stack.smtpSinkPort}`;
   if (!process.env.PROVIDER_BASE_URL)
     env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;

@@ -16,12 +16,20 @@ import { exitOnFailure } from '../exit-on-failure.js';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const tag = (name: string) => `[${name}]`.padEnd(16);
 
-function banner(config: Config, temporalAddress: string, ownServer: boolean): void {
+function banner(config: Config, temporalAddress: string, ownServer: boolean, urgentAddress?: string): void {
   const rel = relative(process.cwd(), config.dataDir) || '.';
   const temporalLines = [
     `  Temporal       ${temporalAddress}${ownServer ? `  (dev server, state in ${rel}/temporal.sqlite)` : ''}`,
   ];
   if (ownServer) temporalLines.push(`  Web UI         http://127.0.0.1:${config.temporal.uiPort}`);
+  if (urgentAddress && config.stack.ownUrgentServer && !config.temporal.urgentAddress) {
+    temporalLines.push(
+      `  Urgent lane    ${urgentAddress}  (its own dev server, state in ${rel}/temporal-urgent.sqlite)`,
+      `  its Web UI     http://127.0.0.1:${config.temporal.urgentUiPort}  (password resets)`,
+    );
+  } else if (urgentAddress) {
+    temporalLines.push(`  Urgent lane    ${urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`);
+  }
   for (const line of bannerLines(config, temporalLines)) out(line);
 }
 
@@ -50,7 +58,7 @@ async function main(): Promise<void> {
     await Promise.all(
       supervisor
         .names()
-        .filter((n) => n !== 'temporal')
+        .filter((n) => !n.startsWith('temporal'))
         .map((n) => supervisor.stop(n)),
     );
     await supervisor.stopAll();
@@ -60,31 +68,49 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  let temporalAddress = config.temporal.address;
-  const ownServer = !temporalAddress;
-  if (!temporalAddress) {
-    out(`${tag('stack')}starting Temporal dev server on 127.0.0.1:${config.temporal.devServerPort}…`);
-    // Supervised like every other service: after a crash it restarts on the same SQLite file,
-    // and the API answers 503 meanwhile while the workers reconnect by themselves.
-    const dbFile = join(config.dataDir, 'temporal.sqlite');
+  /** A supervised dev server: after a crash it restarts on the same SQLite file. */
+  async function startDevServer(
+    name: string,
+    port: number,
+    uiPort: number,
+    dbName: string,
+    extraArgs: string[],
+  ) {
+    out(`${tag('stack')}starting Temporal dev server ${name} on 127.0.0.1:${port}…`);
     supervisor.start({
-      name: 'temporal',
+      name,
       command: temporalBinaries().cli,
       args: devServerArgs({
-        port: config.temporal.devServerPort,
-        uiPort: config.temporal.uiPort,
-        dbFile,
+        port,
+        uiPort,
+        dbFile: join(config.dataDir, dbName),
         namespace: config.temporal.namespace,
-        extraArgs: config.temporal.devServerExtraArgs,
+        extraArgs,
         uiCodecEndpoint: config.payloadEncryption.keys.length
           ? `http://127.0.0.1:${config.api.port}/codec`
           : undefined,
       }),
     });
-    temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
-    const server = supervisor.process('temporal');
-    await waitForFrontend(temporalAddress, config.temporal.namespace, Date.now() + 30_000, () =>
+    const address = `127.0.0.1:${port}`;
+    const server = supervisor.process(name);
+    await waitForFrontend(address, config.temporal.namespace, Date.now() + 30_000, () =>
       server && server.exitCode === null && server.signalCode === null ? undefined : 'exited',
+    );
+    return address;
+  }
+
+  let temporalAddress = config.temporal.address;
+  const ownServer = !temporalAddress;
+  if (!temporalAddress) {
+    // Supervised like every other service: the API answers 503 while it restarts and the workers
+    // reconnect by themselves.
+    const { devServerPort, uiPort, devServerExtraArgs } = config.temporal;
+    temporalAddress = await startDevServer(
+      'temporal',
+      devServerPort,
+      uiPort,
+      'temporal.sqlite',
+      devServerExtraArgs,
     );
   } else {
     out(
@@ -92,10 +118,23 @@ async function main(): Promise<void> {
     );
   }
 
-  const env = childEnv(config, temporalAddress);
+  let urgentAddress = config.temporal.urgentAddress;
+  if (!urgentAddress && config.stack.ownUrgentServer) {
+    // TEMPORAL_DEV_SERVER_ARGS stays with the first server: it may name ports only one can hold.
+    const { urgentDevServerPort, urgentUiPort } = config.temporal;
+    urgentAddress = await startDevServer(
+      'temporal-urgent',
+      urgentDevServerPort,
+      urgentUiPort,
+      'temporal-urgent.sqlite',
+      [],
+    );
+  }
+
+  const env = childEnv(config, temporalAddress, urgentAddress);
   for (const spec of appServices(config, env)) supervisor.start(spec);
 
-  if (await waitForApi(config, 90_000)) banner(config, temporalAddress, ownServer);
+  if (await waitForApi(config, 90_000)) banner(config, temporalAddress, ownServer, urgentAddress);
   else out(`${tag('stack')}!!! the API did not become ready within 90 s; see the lines above`);
 }
 

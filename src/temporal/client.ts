@@ -7,6 +7,11 @@ export function temporalAddress(config: Config): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
 }
 
+/** The urgent lane's server: URGENT_TEMPORAL_ADDRESS, else the one every lane shares. */
+export function urgentTemporalAddress(config: Config): string {
+  return config.temporal.urgentAddress ?? temporalAddress(config);
+}
+
 /**
  * A client for request paths that answer someone waiting (webhook acks, API calls, probes).
  * The SDK's default retries an unreachable server for ~20 s in the background; here a few

@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Lane } from '../shared/task-queues.js';
-import { temporalAddress } from '../temporal/client.js';
+import { temporalAddress, urgentTemporalAddress } from '../temporal/client.js';
 import { createLaneWorker } from './lane-worker.js';
 import { installWorkerMetrics } from './worker-metrics.js';
 
@@ -16,21 +16,35 @@ export function runWorkerProcess(lane: Lane): void {
     const log = createLogger(`worker-${lane}`, config.logLevel);
     const metrics = installWorkerMetrics(config, lane);
     if (metrics.error) log.warn(metrics.error);
-    const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+    const addresses = [temporalAddress(config)];
+    // The urgent lane on a server of its own: password resets run there, while the video jobs'
+    // mail still comes to the urgent queue on the shared server, so this process serves both.
+    const urgentAddress = urgentTemporalAddress(config);
+    if (lane === 'urgent' && config.lanes.mode !== 'shared' && urgentAddress !== addresses[0]) {
+      addresses.push(urgentAddress);
+    }
+    const connections: NativeConnection[] = [];
     try {
-      const worker = await createLaneWorker({
-        config,
-        log,
-        connection,
-        lane: config.lanes.mode === 'shared' ? 'shared' : lane,
-      });
-      log.info(
-        {
-          taskQueue: worker.options.taskQueue,
-          metrics: metrics.address && `http://${metrics.address}/metrics`,
-        },
-        'worker running',
-      );
+      const workers = [];
+      for (const address of addresses) {
+        const connection = await NativeConnection.connect({ address });
+        connections.push(connection);
+        const worker = await createLaneWorker({
+          config,
+          log,
+          connection,
+          lane: config.lanes.mode === 'shared' ? 'shared' : lane,
+        });
+        log.info(
+          {
+            taskQueue: worker.options.taskQueue,
+            temporal: address,
+            metrics: metrics.address && `http://${metrics.address}/metrics`,
+          },
+          'worker running',
+        );
+        workers.push(worker);
+      }
       const parentPid = config.workerParentPid;
       if (parentPid) {
         // A replica whose autoscaler died (kill -9) would run on outside any fleet count and hold
@@ -39,9 +53,10 @@ export function runWorkerProcess(lane: Lane): void {
           if (!isAlive(parentPid)) process.kill(process.pid, 'SIGTERM');
         }, 1_000).unref();
       }
-      await worker.run();
+      // SIGINT/SIGTERM shut every worker down (the SDK drains in-flight tasks first).
+      await Promise.all(workers.map((w) => w.run()));
     } finally {
-      await connection.close();
+      await Promise.allSettled(connections.map((c) => c.close()));
     }
   };
   main().catch((err: unknown) => {

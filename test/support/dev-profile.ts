@@ -8,6 +8,10 @@ export interface DevProfile {
   apiUrl: string;
   uiUrl: string;
   providerUrl: string;
+  /** The stack's own dev server. */
+  temporalAddress: string;
+  /** Where its SMTP sink keeps each mail as an `.eml` file. */
+  mailDir: string;
   /** Everything the stack printed so far (for failure messages). */
   output(): string;
   /** Ctrl-C, as a user stops it; the whole process group is killed if that does not end it. */
@@ -91,6 +95,8 @@ export async function startDevProfile(opts: { env?: Record<string, string>; upWi
     apiUrl: `http://127.0.0.1:${api}`,
     uiUrl: `http://127.0.0.1:${ui}`,
     providerUrl: `http://127.0.0.1:${provider}`,
+    temporalAddress: `127.0.0.1:${temporal}`,
+    mailDir: join(dataDir, 'mail'),
     output: () => output,
     stop,
   };

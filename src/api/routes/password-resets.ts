@@ -31,7 +31,8 @@ const redeemBody = z.object({ userId, token: z.string().min(1).max(FIELD_LIMITS.
 
 /** `POST /password-resets` (answers before any mail is sent) and `POST /password-resets/redeem`. */
 export function passwordResetRoutes(deps: ApiDeps): Router {
-  const { config, client, log } = deps;
+  const { config, log } = deps;
+  const client = deps.urgentClient ?? deps.client;
   const router = new Router({ prefix: '/password-resets' });
   router.use(requireApiKey({ keys: config.api.apiKeys }), jsonBody({ limitBytes: 16 * 1024 }));
   const deadline = () => Date.now() + config.webhooks.ackDeadlineMs;
