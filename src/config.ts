@@ -193,6 +193,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid configuration:\n  AUTOSCALE_MIN_REPLICAS: must not be above AUTOSCALE_MAX_REPLICAS',
     );
   }
+  if (e.LANE_MODE === 'shared' && (e.URGENT_TEMPORAL_ADDRESS || e.STACK_URGENT_SERVER === 'own')) {
+    // One shared queue and pool serves everything on one server: resets sent elsewhere would never run.
+    throw new ConfigError(
+      'invalid configuration:\n  URGENT_TEMPORAL_ADDRESS / STACK_URGENT_SERVER=own: need LANE_MODE=dedicated',
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   let encryptionKeys: EncryptionKey[] = [];
   if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {

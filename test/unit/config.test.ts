@@ -55,6 +55,17 @@ describe('config', () => {
     assert.throws(() => loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=heavy' }), /TENANT_FAIRNESS_WEIGHTS/);
   });
 
+  it('refuses an urgent server of its own with one shared lane, which could never run its resets', () => {
+    for (const env of [{ URGENT_TEMPORAL_ADDRESS: 'urgent:7233' }, { STACK_URGENT_SERVER: 'own' }]) {
+      assert.throws(() => loadConfig({ ...env, LANE_MODE: 'shared' }), /need LANE_MODE=dedicated/);
+      assert.doesNotThrow(() => loadConfig(env));
+    }
+    assert.equal(
+      loadConfig({ URGENT_TEMPORAL_ADDRESS: 'urgent:7233' }).temporal.urgentAddress,
+      'urgent:7233',
+    );
+  });
+
   it('refuses development secrets in production', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /development default secret/);
     const config = loadConfig({
