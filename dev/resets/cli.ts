@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { watchMailFolder } from '../../bench/mail-folder-watch.js';
 import { probeResets, type ProbeCounters } from '../../bench/reset-probe.js';
 import { loadConfig } from '../../src/config.js';
+import { exitOnFailure } from '../../src/exit-on-failure.js';
 import { summarize } from '../provider/latency-recorder.js';
 import { ArgsError } from '../storm/args.js';
 import { createProgressLine } from '../storm/progress-line.js';
@@ -82,16 +83,5 @@ async function requireApi(apiUrl: string): Promise<void> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const message =
-      err instanceof ArgsError
-        ? err.message
-        : err instanceof Error
-          ? (err.stack ?? err.message)
-          : String(err);
-    process.stderr.write(`resets: ${message}\n`);
-    process.exit(2);
-  },
-);
+// Exit 2: the run could not be made (bad arguments, no stack); 1 is kept for "something was lost".
+main().then((code) => process.exit(code), exitOnFailure('resets', { code: 2, plain: [ArgsError] }));

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config.js';
+import { exitOnFailure } from '../../src/exit-on-failure.js';
 import { connectClient, temporalAddress } from '../../src/temporal/client.js';
 import { ArgsError, parseStormArgs, USAGE, type StormArgs } from './args.js';
 import { createProgressLine } from './progress-line.js';
@@ -91,16 +92,5 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const message =
-      err instanceof ArgsError
-        ? err.message
-        : err instanceof Error
-          ? (err.stack ?? err.message)
-          : String(err);
-    process.stderr.write(`storm: ${message}\n`);
-    process.exit(2);
-  },
-);
+// Exit 2: the run could not be made (bad arguments, no stack); 1 is kept for "something was lost".
+main().then((code) => process.exit(code), exitOnFailure('storm', { code: 2, plain: [ArgsError] }));
