@@ -38,6 +38,19 @@ export interface ProbeResult {
 
 type Outcome = Delivery | 'rejected' | 'undelivered';
 
+/** `ProbeOptions.request` as a product backend makes it: `POST /password-resets` on the API. */
+export function requestResetOverHttp(apiUrl: string, apiKey: string): ProbeOptions['request'] {
+  return async (userId, email) => {
+    const res = await fetch(`${apiUrl}/password-resets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, email }),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+}
+
 /**
  * Password resets at a steady rate, each for a new user, each timed from just before the
  * HTTP request to the moment its mail landed.

@@ -20,7 +20,7 @@ import {
   type WithinBound,
 } from './prometheus-histogram.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
-import { probeResets } from './reset-probe.js';
+import { probeResets, requestResetOverHttp } from './reset-probe.js';
 import { driveWebhooks, settleWebhooks, type WebhookOutcome } from './webhook-load.js';
 
 export interface RunSettings {
@@ -111,15 +111,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
   const resets = (durationMs: number) =>
     probeResets({
-      request: async (userId, email) => {
-        const res = await fetch(`${resetTarget.apiUrl}/password-resets`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId, email }),
-        });
-        await res.arrayBuffer();
-        return res.status;
-      },
+      request: requestResetOverHttp(resetTarget.apiUrl, stack.apiKey),
       waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
       perSecond: s.resetsPerSecond,
       durationMs,

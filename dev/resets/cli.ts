@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { watchMailFolder } from '../../bench/mail-folder-watch.js';
-import { probeResets, type ProbeCounters } from '../../bench/reset-probe.js';
+import { probeResets, requestResetOverHttp, type ProbeCounters } from '../../bench/reset-probe.js';
 import { loadConfig } from '../../src/config.js';
 import { exitOnFailure } from '../../src/exit-on-failure.js';
 import { summarize } from '../provider/latency-recorder.js';
@@ -37,39 +37,30 @@ async function main(): Promise<number> {
       ),
     1_000,
   );
+  let result;
   try {
-    const result = await probeResets({
-      request: async (userId, email) => {
-        const res = await fetch(`${args.apiUrl}/password-resets`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${args.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId, email }),
-        });
-        await res.arrayBuffer();
-        return res.status;
-      },
+    result = await probeResets({
+      request: requestResetOverHttp(args.apiUrl, args.apiKey),
       waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
       perSecond: args.perSecond,
       durationMs: args.durationMs,
       deliveryTimeoutMs: args.deliveryTimeoutMs,
       counters,
     });
-    clearInterval(ticker);
-    progress.done();
-    const s = summarize(result.latenciesMs);
-    process.stdout.write(
-      `\nresets summary\n` +
-        `  mailed       ${s.count} of ${counters.sent}\n` +
-        `  refused      ${result.rejected} (the API did not answer 202)\n` +
-        `  not mailed   ${result.undelivered} (no mail within ${args.deliveryTimeoutMs / 1000} s)\n` +
-        `  latency      request → mail in the sink's folder: p50 ${s.p50} ms · p95 ${s.p95} ms · p99 ${s.p99} ms · max ${s.max} ms\n`,
-    );
-    return result.rejected + result.undelivered === 0 ? 0 : 1;
   } finally {
     clearInterval(ticker);
     progress.done();
     mail.close();
   }
+  const s = summarize(result.latenciesMs);
+  process.stdout.write(
+    `\nresets summary\n` +
+      `  mailed       ${s.count} of ${counters.sent}\n` +
+      `  refused      ${result.rejected} (the API did not answer 202)\n` +
+      `  not mailed   ${result.undelivered} (no mail within ${args.deliveryTimeoutMs / 1000} s)\n` +
+      `  latency      request → mail in the sink's folder: p50 ${s.p50} ms · p95 ${s.p95} ms · p99 ${s.p99} ms · max ${s.max} ms\n`,
+  );
+  return result.rejected + result.undelivered === 0 ? 0 : 1;
 }
 
 /** A clear error instead of every reset counted as refused when nothing listens there. */
