@@ -75,7 +75,7 @@ export interface RunResult {
   steady: PhaseResult;
   burst: PhaseResult;
   ingest: IngestResult;
-  /** Activities the server handed out eagerly over the whole run (shows the lever is on). */
+  /** Activities the resets' server handed out eagerly over the whole run (shows the lever is on). */
   eagerActivityDispatches?: number;
   /** The machine's speed just before the stack started and just after it stopped. */
   machineSpeed?: { before: MachineSpeed; after: MachineSpeed };
@@ -196,7 +196,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       log: s.log,
     });
     const eagerActivityDispatches = await scrapeCounterTotal(
-      stack.serverMetricsUrl,
+      resetTarget.serverMetricsUrl,
       'activity_eager_execution',
     );
     return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches };

@@ -81,6 +81,8 @@ const schema = z.object({
   URGENT_TEMPORAL_ADDRESS: z.string().optional(),
   URGENT_TEMPORAL_PORT: port.default(7234),
   URGENT_TEMPORAL_UI_PORT: port.default(8234),
+  /** Extra `temporal server start-dev` arguments for the urgent lane's dev server, space-separated. */
+  URGENT_TEMPORAL_DEV_SERVER_ARGS: z.string().default(''),
 
   /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
   PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
@@ -244,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       urgentAddress: e.URGENT_TEMPORAL_ADDRESS,
       urgentDevServerPort: e.URGENT_TEMPORAL_PORT,
       urgentUiPort: e.URGENT_TEMPORAL_UI_PORT,
+      urgentDevServerExtraArgs: e.URGENT_TEMPORAL_DEV_SERVER_ARGS.split(/\s+/).filter(Boolean),
     },
     payloadEncryption: {
       keys: encryptionKeys,

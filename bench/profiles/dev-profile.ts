@@ -59,13 +59,18 @@ export const devNoVideoLaneProfile: StackProfile = {
 export const devOwnUrgentServerProfile: StackProfile = {
   name: 'dev server, urgent lane on a dev server of its own (STACK_URGENT_SERVER=own)',
   async start(opts) {
-    const [port, uiPort] = await Promise.all([freePort(), freePort()]);
+    const [port, uiPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const stack = await startDevStack(opts, false, false, {
       STACK_URGENT_SERVER: 'own',
       URGENT_TEMPORAL_PORT: String(port),
       URGENT_TEMPORAL_UI_PORT: String(uiPort),
+      URGENT_TEMPORAL_DEV_SERVER_ARGS: `--metrics-port ${metricsPort}`,
     });
-    return { ...stack, resets: { ...stack, temporalAddress: `127.0.0.1:${port}` } };
+    const urgentServer = {
+      temporalAddress: `127.0.0.1:${port}`,
+      serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    };
+    return { ...stack, resets: { ...stack, ...urgentServer } };
   },
 };
 

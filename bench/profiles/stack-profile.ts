@@ -32,9 +32,13 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** An API that takes password resets, the Temporal server their workflows run on, and where their mail lands. */
+/**
+ * An API that takes password resets, the Temporal server their workflows run on (and its
+ * Prometheus page), and where their mail lands.
+ */
 export interface ResetTarget {
   apiUrl: string;
   temporalAddress: string;
+  serverMetricsUrl: string;
   mailDir: string;
 }

@@ -120,14 +120,14 @@ async function main(): Promise<void> {
 
   let urgentAddress = config.temporal.urgentAddress;
   if (!urgentAddress && config.stack.ownUrgentServer) {
-    // TEMPORAL_DEV_SERVER_ARGS stays with the first server: it may name ports only one can hold.
-    const { urgentDevServerPort, urgentUiPort } = config.temporal;
+    // Its own extra arguments: TEMPORAL_DEV_SERVER_ARGS may name ports only one server can hold.
+    const { urgentDevServerPort, urgentUiPort, urgentDevServerExtraArgs } = config.temporal;
     urgentAddress = await startDevServer(
       'temporal-urgent',
       urgentDevServerPort,
       urgentUiPort,
       'temporal-urgent.sqlite',
-      [],
+      urgentDevServerExtraArgs,
     );
   }
 

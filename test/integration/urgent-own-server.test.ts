@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { watchMailFolder, type MailFolderWatch } from '../../bench/mail-folder-watch.js';
+import { scrapeCounterTotal } from '../../bench/prometheus-histogram.js';
 import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { loadConfig } from '../../src/config.js';
 import { startDevProfile, type DevProfile } from '../support/dev-profile.js';
@@ -16,6 +17,7 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
   this.timeout(180_000);
   let stack: DevProfile;
   let urgentAddress: string;
+  let urgentMetricsUrl: string;
   let mail: MailFolderWatch;
   const connections: Connection[] = [];
   const config = loadConfig({});
@@ -23,13 +25,15 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
 
   before(async function () {
     this.timeout(240_000);
-    const [port, uiPort] = await Promise.all([freePort(), freePort()]);
+    const [port, uiPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
     urgentAddress = `127.0.0.1:${port}`;
+    urgentMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     stack = await startDevProfile({
       env: {
         STACK_URGENT_SERVER: 'own',
         URGENT_TEMPORAL_PORT: String(port),
         URGENT_TEMPORAL_UI_PORT: String(uiPort),
+        URGENT_TEMPORAL_DEV_SERVER_ARGS: `--metrics-port ${metricsPort}`,
       },
       upWithinMs: 200_000,
     });
@@ -73,6 +77,17 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
     assert.equal(onUrgent.taskQueue, 'urgent');
     const shared = await clientFor(stack.temporalAddress);
     await assert.rejects(shared.workflow.getHandle(workflowId).describe(), /not found/i);
+  });
+
+  it("takes URGENT_TEMPORAL_DEV_SERVER_ARGS and Floodgate's server settings (eager dispatch)", async () => {
+    // Its metrics port comes from the urgent server's own extra arguments; the count shows the
+    // reset's mail was handed out eagerly there, as on the first server.
+    const email = `${randomUUID()}@example.test`;
+    const res = await post('/password-resets', { userId: `user-${randomUUID()}`, email });
+    assert.equal(res.status, 202, await res.text());
+    await mail.waitFor(email, 30_000);
+    const eager = await scrapeCounterTotal(urgentMetricsUrl, 'activity_eager_execution');
+    assert.ok(eager !== undefined && eager >= 1, `eager dispatches on the urgent server: ${eager}`);
   });
 
   it("still sends a video job's ready mail, from the urgent lane on the shared server", async () => {
