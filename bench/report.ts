@@ -194,7 +194,7 @@ export function cpuTable(runs: RunResult[]): string {
   };
   return scenarioTable(
     'cpu % of one core, stack / other',
-    ['activities dispatched eagerly (resets\' server)', 'machine speed before / after, MB/s'],
+    ["activities dispatched eagerly (resets' server)", 'machine speed before / after, MB/s'],
     perRun(runs, cpuCell, (r) => [String(r.eagerActivityDispatches ?? 'n/a'), speed(r)]),
   );
 }
