@@ -5,7 +5,7 @@ import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../clus
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
 import { temporalServerService, uiServerService } from '../cluster/temporal-server.js';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
@@ -50,6 +50,13 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const userEnv = opts.env ?? {};
   // The production shape: the video lane follows its backlog unless VIDEO_AUTOSCALE=off says otherwise.
   const config = loadConfig({ VIDEO_AUTOSCALE: 'on', ...process.env, ...userEnv });
+  if (config.stack.ownUrgentServer && !config.temporal.urgentAddress) {
+    // Said before anything starts: silently running resets on the shared server would hide it.
+    throw new ConfigError(
+      'invalid configuration:\n  STACK_URGENT_SERVER=own: only npm start runs a second (dev) server; ' +
+        "for start:cluster set URGENT_TEMPORAL_ADDRESS to the urgent lane's own Temporal server",
+    );
+  }
   const print = opts.print ?? (() => undefined);
   const say = (line: string) => print('stack', line);
   const checkAborted = () => {
@@ -111,7 +118,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     );
 
     supervisor.start(uiServerService(config, binaries, temporalAddress));
-    const env = { ...userEnv, ...childEnv(config, temporalAddress) };
+    const env = { ...userEnv, ...childEnv(config, temporalAddress, config.temporal.urgentAddress) };
     for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
     const apiReady = await waitForApi(config, Math.max(deadline - Date.now(), 1_000));
     checkAborted();

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   const lines = bannerLines(config, [
     `  Temporal       ${stack.temporalAddress}  (server on PostgreSQL 127.0.0.1:${config.cluster.postgresPort}, state in ${rel}/)`,
     `  Web UI         ${stack.uiUrl}`,
+    ...(config.temporal.urgentAddress
+      ? [`  Urgent lane    ${config.temporal.urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`]
+      : []),
   ]);
   for (const line of lines) out(line);
   out(`${tag('stack')}up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
