@@ -59,9 +59,9 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   }
   const print = opts.print ?? (() => undefined);
   const say = (line: string) => print('stack', line);
-  const checkAborted = () => {
-    if (opts.signal?.aborted) throw new Error('start-up aborted');
-  };
+  // Each wait gives way to an abort at once: a step that never ends (a server that cannot start)
+  // must not hold a Ctrl-C until the deadline.
+  const step = <T>(work: Promise<T>) => untilAborted(work, opts.signal);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
   mkdirSync(config.cluster.dir, { recursive: true });
 
@@ -94,24 +94,23 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
         `starting on 127.0.0.1:${layout.port}${layout.runAs ? ` as ${layout.runAs.user}` : ''}…`,
     );
     supervisor.start(postgresService(layout));
-    await waitForPostgres(layout, deadline);
-    checkAborted();
+    await step(waitForPostgres(layout, deadline));
 
-    const schema = await ensureSchema({
-      sqlTool: binaries.sqlTool,
-      schemaDir: binaries.schemaDir,
-      postgresBinDir: layout.binDir,
-      port: layout.port,
-    });
+    const schema = await step(
+      ensureSchema({
+        sqlTool: binaries.sqlTool,
+        schemaDir: binaries.schemaDir,
+        postgresBinDir: layout.binDir,
+        port: layout.port,
+      }),
+    );
     for (const s of schema) say(`schema ${s.database}: ${s.action} (version ${s.version})`);
-    checkAborted();
 
     const temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
     say(`starting Temporal server ${binaries.serverVersion} on ${temporalAddress}…`);
     supervisor.start(temporalServerService(config, binaries));
-    await waitForTemporal(temporalAddress, deadline);
-    checkAborted();
-    const namespace = await ensureNamespace(temporalAddress, config.temporal.namespace, deadline);
+    await step(waitForTemporal(temporalAddress, deadline));
+    const namespace = await step(ensureNamespace(temporalAddress, config.temporal.namespace, deadline));
     say(
       `namespace ${config.temporal.namespace}: ${namespace.namespaceCreated ? 'registered' : 'found'}; ` +
         `search attributes ${namespace.attributesAdded.length ? `added: ${namespace.attributesAdded.join(', ')}` : 'found'}`,
@@ -120,8 +119,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     supervisor.start(uiServerService(config, binaries, temporalAddress));
     const env = { ...userEnv, ...childEnv(config, temporalAddress, config.temporal.urgentAddress) };
     for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
-    const apiReady = await waitForApi(config, Math.max(deadline - Date.now(), 1_000));
-    checkAborted();
+    const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000)));
     if (!apiReady) {
       throw new Error('the API did not become ready in time; see the lines above');
     }
@@ -146,4 +144,15 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     await stop();
     throw err;
   }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (the work itself runs on and is dropped). */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) reject(new Error('start-up aborted'));
+    const onAbort = () => reject(new Error('start-up aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

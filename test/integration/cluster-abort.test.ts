@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster } from '../../src/stack/cluster-stack.js';
+import { freePort, freePortRange } from '../support/free-port.js';
+
+/**
+ * Ctrl-C while `npm run start:cluster` waits on a step that never ends (here: an API port held by
+ * something else that answers /readyz with 503) stops the start-up at once, with everything it
+ * had started, instead of holding on until the start's deadline.
+ */
+describe('cluster profile: an abort during a start-up step that never ends', function () {
+  this.timeout(180_000);
+  let dataDir: string;
+  let squatter: Server;
+
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-abort-'));
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => (squatter ? squatter.close(() => resolve()) : resolve()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops within seconds and leaves no process behind', async () => {
+    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
+    await new Promise<void>((resolve) => squatter.listen(api, '127.0.0.1', resolve));
+    const temporalBase = await freePortRange(10);
+    const abort = new AbortController();
+    let abortedAt = 0;
+    const starting = startCluster({
+      env: {
+        TEMPORAL_ADDRESS: '',
+        DATA_DIR: dataDir,
+        PORT: String(api),
+        TEMPORAL_PORT: String(temporalBase + 9),
+        TEMPORAL_UI_PORT: String(ui),
+        CLUSTER_POSTGRES_PORT: String(postgres),
+        CLUSTER_PORT_BASE: String(temporalBase),
+        SMTP_SINK_PORT: String(smtp),
+        PROVIDER_SIM_PORT: String(provider),
+        VIDEO_AUTOSCALE: 'off',
+        LOG_LEVEL: 'warn',
+      },
+      signal: abort.signal,
+      startTimeoutMs: 100_000,
+      // The namespace line comes last before the app starts and the wait for its API begins.
+      print: (service, line) => {
+        if (service === 'stack' && line.startsWith('namespace ') && !abortedAt) {
+          setTimeout(() => {
+            abortedAt = Date.now();
+            abort.abort();
+          }, 3_000);
+        }
+      },
+    });
+    await assert.rejects(starting, /start-up aborted/);
+    const tookMs = Date.now() - abortedAt;
+    assert.ok(abortedAt > 0, 'the start reached the API wait');
+    assert.ok(tookMs < 45_000, `stopped ${tookMs} ms after the abort`);
+    const left = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(dataDir) && !l.trim().startsWith('Z'));
+    assert.deepEqual(left, [], 'PostgreSQL and every other process stopped');
+  });
+});
