@@ -10,7 +10,7 @@ describe('start:cluster with STACK_URGENT_SERVER=own', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-refusal-'));
     try {
       await assert.rejects(
-        startCluster({ env: { DATA_DIR: dataDir, STACK_URGENT_SERVER: 'own' } }),
+        startCluster({ env: { DATA_DIR: dataDir, STACK_URGENT_SERVER: 'own', URGENT_TEMPORAL_ADDRESS: '' } }),
         (err) => {
           assert.ok(err instanceof ConfigError, String(err));
           assert.match(err.message, /STACK_URGENT_SERVER=own/);
