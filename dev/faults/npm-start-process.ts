@@ -137,7 +137,9 @@ export async function startNpmStack(
     mailsContaining: (needle) => {
       const dir = join(dataDir, 'mail');
       if (!existsSync(dir)) return 0;
-      return readdirSync(dir).filter((f) => readFileSync(join(dir, f), 'utf8').includes(needle)).length;
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .filter((f) => readFileSync(join(dir, f), 'utf8').includes(needle)).length;
     },
     stop,
   };

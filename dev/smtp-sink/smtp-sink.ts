@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
@@ -92,7 +92,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
       receivedAt,
     };
     if (opts.dir) {
-      await writeFile(join(opts.dir, `${receivedAt.toISOString().replace(/[:.]/g, '-')}-${id}.eml`), raw);
+      // Written under another name, then renamed: whoever watches the folder for `.eml` files
+      // (the bench, `npm run resets`, the fault suite) never reads one half-written.
+      const path = join(opts.dir, `${receivedAt.toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
+      await writeFile(`${path}.partial`, raw);
+      await rename(`${path}.partial`, path);
     }
     received.push(mail);
     for (const notify of [...waiters]) notify(mail);

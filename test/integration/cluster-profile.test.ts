@@ -160,7 +160,7 @@ describe('cluster profile (npm run start:cluster)', function () {
     const deadline = Date.now() + 60_000;
     let found = false;
     while (!found && Date.now() < deadline) {
-      const files = existsSync(mailDir) ? readdirSync(mailDir) : [];
+      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
       found = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes('cluster@example.com'));
       if (!found) await new Promise((r) => setTimeout(r, 500));
     }

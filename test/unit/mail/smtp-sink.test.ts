@@ -42,6 +42,40 @@ describe('SMTP sink', () => {
     assert.match(readFileSync(join(dir, files[0]!), 'utf8'), /Subject: Hello/);
   });
 
+  it('never shows a half-written .eml: a folder watcher sees each file whole or not at all', async () => {
+    sink = await startSmtpSink({ port: await freePort(), dir });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
+    const body = 'x'.repeat(8 * 1024 * 1024);
+    const sizesSeen: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
+          sizesSeen.push(readFileSync(join(dir, file)).length);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await transport.sendMail({
+      from: 'a@floodgate.local',
+      to: 'big@example.test',
+      subject: 'big',
+      text: body,
+    });
+    transport.close();
+    await sink.waitFor((m) => m.subject === 'big', 10_000);
+    polling = false;
+    await poller;
+    const [file] = readdirSync(dir);
+    const whole = readFileSync(join(dir, file!)).length;
+    assert.ok(whole > body.length, `the kept mail holds the body (${whole} bytes)`);
+    assert.deepEqual(
+      sizesSeen.filter((size) => size !== whole),
+      [],
+      'every read of the .eml saw the whole mail',
+    );
+  });
+
   it('answers a recipient with the configured SMTP error', async () => {
     sink = await startSmtpSink({
       port: await freePort(),
