@@ -13,7 +13,7 @@ export function parseHistogram(text: string, name: string, labels: Record<string
     if (!line.startsWith(prefix)) continue;
     const close = line.indexOf('}');
     const labelText = line.slice(prefix.length, close);
-    if (!Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) continue;
+    if (!hasLabels(labelText, labels)) continue;
     const le = /(?:^|,)le="([^"]+)"/.exec(labelText)?.[1];
     const count = Number(
       line
@@ -64,18 +64,32 @@ export function shareWithin(buckets: Buckets, boundSeconds: number): WithinBound
   return { calls, share: within / calls };
 }
 
-/** The sum of every series of the counter `name` on the page at `url`, or undefined if unreadable. */
-export async function scrapeCounterTotal(url: string, name: string): Promise<number | undefined> {
+/**
+ * The sum of the series of the counter `name` on the page at `url` whose labels include every
+ * `labels` pair (all of them when none are given), or undefined if the page is unreadable.
+ */
+export async function scrapeCounterTotal(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     if (!res.ok) return undefined;
     return (await res.text())
       .split('\n')
-      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .filter(
+        (line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && hasLabels(line, labels),
+      )
       .reduce((sum, line) => sum + Number(line.trim().split(/\s+/).at(-1)), 0);
   } catch {
     return undefined;
   }
+}
+
+/** Whether a series' label text holds every `labels` pair. */
+function hasLabels(labelText: string, labels: Record<string, string>): boolean {
+  return Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`));
 }
 
 /** A single-series gauge's value (for instance the API's event-loop delay p99), or undefined. */

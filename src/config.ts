@@ -28,6 +28,12 @@ const list = z
   )
   .pipe(z.array(z.string()).min(1, 'needs at least one comma-separated value'));
 
+/** Command-line arguments, space-separated; empty when unset. */
+const args = z
+  .string()
+  .default('')
+  .transform((s) => s.split(/\s+/).filter(Boolean));
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -73,7 +79,7 @@ const schema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Extra `temporal server start-dev` arguments for the local stack, space-separated. */
-  TEMPORAL_DEV_SERVER_ARGS: z.string().default(''),
+  TEMPORAL_DEV_SERVER_ARGS: args,
   /**
    * The urgent lane's own Temporal server (password resets start there); unset, it shares the
    * server at TEMPORAL_ADDRESS. `npm start` with STACK_URGENT_SERVER=own sets it.
@@ -82,7 +88,7 @@ const schema = z.object({
   URGENT_TEMPORAL_PORT: port.default(7234),
   URGENT_TEMPORAL_UI_PORT: port.default(8234),
   /** Extra `temporal server start-dev` arguments for the urgent lane's dev server, space-separated. */
-  URGENT_TEMPORAL_DEV_SERVER_ARGS: z.string().default(''),
+  URGENT_TEMPORAL_DEV_SERVER_ARGS: args,
 
   /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
   PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
@@ -241,12 +247,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
-      devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS.split(/\s+/).filter(Boolean),
+      devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS,
       /** Undefined means: the urgent lane shares the one server. */
       urgentAddress: e.URGENT_TEMPORAL_ADDRESS,
       urgentDevServerPort: e.URGENT_TEMPORAL_PORT,
       urgentUiPort: e.URGENT_TEMPORAL_UI_PORT,
-      urgentDevServerExtraArgs: e.URGENT_TEMPORAL_DEV_SERVER_ARGS.split(/\s+/).filter(Boolean),
+      urgentDevServerExtraArgs: e.URGENT_TEMPORAL_DEV_SERVER_ARGS,
     },
     payloadEncryption: {
       keys: encryptionKeys,

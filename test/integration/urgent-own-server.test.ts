@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { watchMailFolder, type MailFolderWatch } from '../../bench/mail-folder-watch.js';
+import { scrapeCounterTotal } from '../../bench/prometheus-histogram.js';
 import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { loadConfig } from '../../src/config.js';
 import { startDevProfile, type DevProfile } from '../support/dev-profile.js';
@@ -89,11 +90,10 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
     const deadline = Date.now() + 15_000;
     let started = 0;
     while (started < 1 && Date.now() < deadline) {
-      const metrics = await (await fetch(urgentMetricsUrl)).text();
-      started = metrics
-        .split('\n')
-        .filter((l) => l.startsWith('service_requests{') && l.includes('"SignalWithStartWorkflowExecution"'))
-        .reduce((sum, l) => sum + Number(l.trim().split(/\s+/).at(-1)), 0);
+      started =
+        (await scrapeCounterTotal(urgentMetricsUrl, 'service_requests', {
+          operation: 'SignalWithStartWorkflowExecution',
+        })) ?? 0;
       if (started < 1) await new Promise((r) => setTimeout(r, 250));
     }
     assert.ok(started >= 1, `resets started on the urgent server, by its metrics: ${started}`);
