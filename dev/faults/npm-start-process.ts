@@ -131,8 +131,13 @@ export async function startNpmStack(
     profile,
     output: () => output,
     pid: (name) => {
-      const file = join(dataDir, 'run', `${name}.pid`);
-      return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined;
+      // The supervisor removes a pid file when its process dies, so it can vanish between any
+      // check and the read: a missing file means "not running now".
+      try {
+        return Number(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8').trim()) || undefined;
+      } catch {
+        return undefined;
+      }
     },
     mailsContaining: (needle) => {
       const dir = join(dataDir, 'mail');
