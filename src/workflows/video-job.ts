@@ -3,9 +3,11 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -47,6 +49,22 @@ function mailActivities() {
   });
 }
 
+/**
+ * Runs started before the engine-cost cuts (below) replay the old path, so a deploy does not
+ * break the jobs in flight. A new run records the marker once, with one search-attribute upsert.
+ */
+export const ENGINE_CUTS_PATCH = 'video-job-fewer-engine-writes';
+
+/**
+ * What the `VideoStatus` search attribute shows: Floodgate's phase. The provider's own progress
+ * (starting, processing, succeeded) stays in the job's state (status query, `GET /videos/:id`)
+ * and its Web UI details, because every upsert is a write to the visibility store: indexing
+ * each provider event cost two more writes per job than the phases an operator filters on.
+ */
+export function indexedStatus(status: VideoStatus): VideoStatus {
+  return status === 'starting' || status === 'processing' || status === 'succeeded' ? 'waiting' : status;
+}
+
 /** Reconciliation: polls start this long after the last one and back off to a ceiling, a bounded number of times. */
 export const RECONCILE_POLL = { firstDelayMs: 15_000, maxDelayMs: 5 * 60_000, maxPolls: 20 } as const;
 
@@ -57,6 +75,7 @@ export const RECONCILE_POLL = { firstDelayMs: 15_000, maxDelayMs: 5 * 60_000, ma
  * If no terminal event comes within `reconcileAfterMs`, it asks the provider itself.
  */
 export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
+  const lean = patched(ENGINE_CUTS_PATCH);
   const seenEventIds = new Set<string>();
   const state: VideoJobState = {
     videoId: input.videoId,
@@ -70,10 +89,15 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
   };
   let integrity: { sizeBytes?: number; checksumSha256?: string } = {};
 
+  // The start options set both search attributes; only a change of phase is written again.
+  let indexed: VideoStatus = state.status;
   const setStatus = (status: VideoStatus) => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
-    upsertSearchAttributes([{ key: VideoStatusAttribute, value: status }]);
+    if (!lean || indexedStatus(status) !== indexed) {
+      indexed = indexedStatus(status);
+      upsertSearchAttributes([{ key: VideoStatusAttribute, value: lean ? indexed : status }]);
+    }
     setCurrentDetails(`**${status}**${state.error ? ` — ${state.error}` : ''}`);
   };
 
@@ -100,8 +124,12 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
   setHandler(statusQuery, () => ({ ...state }));
   setHandler(inputQuery, () => input);
 
-  upsertSearchAttributes([{ key: TenantIdAttribute, value: input.tenantId }]);
-  setStatus(state.status);
+  if (!lean) {
+    upsertSearchAttributes([{ key: TenantIdAttribute, value: input.tenantId }]);
+    setStatus(state.status);
+  } else {
+    setCurrentDetails(`**${state.status}**`);
+  }
 
   if (input.submit) {
     const submitted = await orFail('submit to provider', () =>
@@ -117,8 +145,8 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
   }
 
   const terminal = () => isTerminalProviderStatus(state.providerStatus);
-  const settled = input.reconcileAfterMs > 0 ? await condition(terminal, input.reconcileAfterMs) : terminal();
-  if (!settled) await reconcile();
+  if (input.reconcileAfterMs > 0) await terminalOrReconcileDue(input.reconcileAfterMs);
+  if (!terminal()) await reconcile();
 
   if (state.providerStatus !== 'succeeded') {
     return fail(state.error ?? `provider reported ${state.providerStatus}`);
@@ -154,6 +182,22 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
     storedPath: stored.storedPath,
     storedBytes: stored.bytes,
   };
+
+  /**
+   * Waits for a terminal event, at most `ms`. The new path leaves its timer running when the
+   * event comes first instead of cancelling it: the run closes with it pending, which saves the
+   * cancel command and its history event on nearly every job.
+   */
+  async function terminalOrReconcileDue(ms: number): Promise<void> {
+    if (!lean) {
+      await condition(terminal, ms);
+      return;
+    }
+    const due = sleep(ms);
+    // A cancellation of the run after the race is settled must not surface as an unhandled rejection.
+    due.catch(() => undefined);
+    await Promise.race([condition(terminal), due]);
+  }
 
   /** Polls the provider with backoff until a terminal status — unless a webhook brings one first. */
   async function reconcile(): Promise<void> {

@@ -10,15 +10,10 @@ const EXECUTION_STATUSES: Record<string, string> = {
   terminated: 'Terminated',
   timed_out: 'TimedOut',
 };
-const VIDEO_STATUSES = new Set([
-  'submitting',
-  'waiting',
-  'starting',
-  'processing',
-  'succeeded',
-  'downloading',
-  'notifying',
-]);
+/** The phases the `VideoStatus` search attribute holds while a job runs (see `indexedStatus`). */
+const VIDEO_STATUSES = new Set(['submitting', 'waiting', 'downloading', 'notifying']);
+/** The provider's progress is in each job's state, not in the index: say where to look instead. */
+const PROVIDER_PROGRESS = new Set(['starting', 'processing', 'succeeded']);
 
 /**
  * The visibility query behind `GET /videos?status=&tenantId=`. Values are checked against
@@ -30,6 +25,12 @@ export function videoListQuery(filters: { status?: string; tenantId?: string }):
     const execution = EXECUTION_STATUSES[filters.status];
     if (execution) clauses.push(`ExecutionStatus = "${execution}"`);
     else if (VIDEO_STATUSES.has(filters.status)) clauses.push(`VideoStatus = "${filters.status}"`);
+    else if (PROVIDER_PROGRESS.has(filters.status))
+      throw new BadRequestError(
+        `status "${filters.status}" is the provider's progress, which is not indexed: list status=waiting ` +
+          "and read each job's providerStatus",
+        'invalid_field',
+      );
     else
       throw new BadRequestError(
         `status "${filters.status.slice(0, 40)}" is not a known status`,

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { createDownloadActivities } from '../../src/activities/video/download-activities.js';
+import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { TenantIdAttribute, VideoStatusAttribute } from '../../src/shared/search-attributes.js';
+import { providerEventSignal, VIDEO_WORKFLOW_TYPE, videoWorkflowId } from '../../src/shared/video-job.js';
+import { videoJob } from '../../src/workflows/video-job.js';
+import { projectWorkflowBundle } from '../support/workflow-bundle.js';
+import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
+
+type VideoActivities = ReturnType<typeof createProviderActivities> &
+  ReturnType<typeof createDownloadActivities>;
+const { EventType } = temporal.api.enums.v1;
+type History = temporal.api.history.v1.IHistory;
+
+const activities: VideoActivities = {
+  submitVideoJob: async () => ({ providerJobId: 'pred-1', status: 'starting' }),
+  getVideoJobStatus: async () => ({ providerJobId: 'pred-1', status: 'processing' }),
+  downloadVideo: async (req) => ({ storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' }),
+};
+
+/**
+ * A run of `adoptedJobHistory()` recorded (protobuf bytes) from the workflow code as it was
+ * before the engine-cost cuts: seven upserts, a cancelled reconcile timer.
+ */
+const BEFORE_CUTS = new URL('./histories/video-job-adopted-before-engine-cuts.bin', import.meta.url);
+
+function eventNames(history: History): string {
+  return (history.events ?? []).map((e) => EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
+}
+
+function count(history: History, type: temporal.api.enums.v1.EventType): number {
+  return (history.events ?? []).filter((e) => e.eventType === type).length;
+}
+
+/**
+ * What one video job costs the engine, counted in its own history: every event is a write to
+ * the history shard, every search-attribute upsert a write to visibility, every workflow task a
+ * trip through matching and a worker. The adopted job here is the storm's job: three webhooks
+ * (starting, processing, succeeded), one download, no requester mail.
+ */
+describe('VideoJob workflow: engine work per job', function () {
+  let env: TestWorkflowEnvironment;
+  before(async function () {
+    env = await createVideoTestEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  async function adoptedJobHistory(): Promise<History> {
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    const workflowId = videoWorkflowId(input.videoId);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.signalWithStart(videoJob, {
+        workflowId,
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+        signal: providerEventSignal,
+        signalArgs: [providerEvent(input.videoId, { status: 'starting' })],
+        typedSearchAttributes: [
+          { key: TenantIdAttribute, value: input.tenantId },
+          { key: VideoStatusAttribute, value: 'waiting' },
+        ],
+      });
+      await handle.signal(providerEventSignal, providerEvent(input.videoId, { status: 'processing' }));
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/a.mp4' }),
+      );
+      await handle.result();
+    });
+    return env.client.workflow.getHandle(workflowId).fetchHistory();
+  }
+
+  it('an adopted job writes visibility at most twice beyond its start and close, and cancels no timer', async () => {
+    const history = await adoptedJobHistory();
+    const upserts = count(history, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+    // downloading and completed (the patch marker's own upsert is the third).
+    const events = eventNames(history);
+    assert.ok(upserts <= 3, `${upserts} search-attribute upserts: ${events}`);
+    assert.equal(count(history, EventType.EVENT_TYPE_TIMER_CANCELED), 0, `a timer was cancelled: ${events}`);
+    assert.ok(
+      count(history, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) <= 4,
+      `more than one workflow task per webhook and activity: ${events}`,
+    );
+    assert.ok((history.events ?? []).length <= 22, `${(history.events ?? []).length} events: ${events}`);
+  });
+
+  it('replays a run recorded before the cuts (running jobs survive the upgrade)', async () => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_CUTS));
+    await Worker.runReplayHistory(
+      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
+      history,
+      'video-before-cuts',
+    );
+  });
+});
