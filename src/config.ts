@@ -123,6 +123,15 @@ const schema = z.object({
   /** No scale-in until this long after the last change, so a burst's tail does not flap the fleet. */
   AUTOSCALE_COOLDOWN: duration.default(30_000),
   AUTOSCALE_METRICS_PORT: port.default(9463),
+  /**
+   * Busy share of the machine's CPU (percent) at which the local autoscaler adds no replica: its
+   * replicas share this machine, so more of them cannot clear a backlog the CPU holds. `off`
+   * where that is not so.
+   */
+  AUTOSCALE_CPU_CEILING: z
+    .union([z.literal('off'), z.coerce.number().int().min(1).max(100)])
+    .default(80)
+    .transform((v) => (v === 'off' ? undefined : v / 100)),
 
   // Worker metrics (the Temporal SDK's Prometheus exporter; 0 turns a lane's exporter off)
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
@@ -285,6 +294,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBacklogAgeMs: e.AUTOSCALE_MAX_BACKLOG_AGE,
       cooldownMs: e.AUTOSCALE_COOLDOWN,
       metricsPort: e.AUTOSCALE_METRICS_PORT,
+      /** Busy share (0…1) of this machine's CPU above which no replica is added; undefined: no ceiling. */
+      cpuCeiling: e.AUTOSCALE_CPU_CEILING,
     },
     workerMetrics: {
       host: e.WORKER_METRICS_HOST,

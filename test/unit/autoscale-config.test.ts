@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { policyFromConfig } from '../../src/workers/autoscaler/video-autoscaler.js';
 
 describe('config: autoscaler and worker metrics', () => {
   it('defaults to no autoscaling and one metrics port per lane', () => {
@@ -11,6 +12,8 @@ describe('config: autoscaler and worker metrics', () => {
     );
     assert.deepEqual(c.workerMetrics, { host: '127.0.0.1', ports: { urgent: 9464, video: 9465 } });
     assert.equal(c.autoscale.metricsPort, 9463);
+    assert.equal(policyFromConfig(c).cpuCeiling, 0.8, "a machine's CPU bounds its replicas by default");
+    assert.equal(policyFromConfig(loadConfig({ AUTOSCALE_CPU_CEILING: 'off' })).cpuCeiling, undefined);
   });
 
   it('reads every autoscaler setting', () => {
@@ -24,6 +27,7 @@ describe('config: autoscaler and worker metrics', () => {
       AUTOSCALE_COOLDOWN: '45s',
       VIDEO_WORKER_SHUTDOWN_GRACE: '20s',
       VIDEO_WORKER_METRICS_PORT: '0',
+      AUTOSCALE_CPU_CEILING: '90',
     });
     assert.deepEqual(c.autoscale, {
       enabled: true,
@@ -34,6 +38,7 @@ describe('config: autoscaler and worker metrics', () => {
       maxBacklogAgeMs: 60_000,
       cooldownMs: 45_000,
       metricsPort: 9463,
+      cpuCeiling: 0.9,
     });
     assert.equal(c.lanes.video.shutdownGraceMs, 20_000);
     assert.equal(c.workerMetrics.ports.video, 0);
@@ -47,6 +52,8 @@ describe('config: autoscaler and worker metrics', () => {
       () => loadConfig({ AUTOSCALE_MIN_REPLICAS: '5', AUTOSCALE_MAX_REPLICAS: '3' }),
       (err: Error) => err instanceof ConfigError && /AUTOSCALE_MIN_REPLICAS/.test(err.message),
     );
+    assert.throws(() => loadConfig({ AUTOSCALE_CPU_CEILING: '0' }), /AUTOSCALE_CPU_CEILING/);
+    assert.throws(() => loadConfig({ AUTOSCALE_CPU_CEILING: '150' }), /AUTOSCALE_CPU_CEILING/);
     assert.throws(() => loadConfig({ URGENT_WORKER_METRICS_PORT: '70000' }), /URGENT_WORKER_METRICS_PORT/);
   });
 });

@@ -56,4 +56,20 @@ describe('autoscaler policy', () => {
     const d = desiredReplicas(12, backlog({ backlogCount: 5_000 }), policy);
     assert.deepEqual([d.replicas, d.direction], [8, 'down']);
   });
+
+  it("adds no replica while the machine's CPU is at its ceiling, and does once it is below", () => {
+    const local = { ...policy, cpuCeiling: 0.8 };
+    const held = desiredReplicas(2, backlog({ backlogCount: 700 }), local, Infinity, 0.93);
+    assert.deepEqual([held.replicas, held.direction], [2, 'steady']);
+    assert.match(held.reason, /held: backlog 700, but the machine's CPU is 93 % busy \(ceiling 80 %\)/);
+    assert.equal(desiredReplicas(2, backlog({ backlogCount: 700 }), local, Infinity, 0.5).replicas, 7);
+    const old = desiredReplicas(2, backlog({ oldestAgeSeconds: 90 }), local, Infinity, 0.8);
+    assert.equal(old.replicas, 2, 'an old backlog is held too');
+    // Without a ceiling (replicas on other machines), or without a reading, the backlog decides.
+    assert.equal(desiredReplicas(2, backlog({ backlogCount: 700 }), policy, Infinity, 0.99).replicas, 7);
+    assert.equal(desiredReplicas(2, backlog({ backlogCount: 700 }), local, Infinity, undefined).replicas, 7);
+    // The ceiling never blocks the way down, nor the move back above the minimum.
+    assert.equal(desiredReplicas(5, backlog({}), local, Infinity, 0.99).replicas, 4);
+    assert.equal(desiredReplicas(0, backlog({ backlogCount: 700 }), local, Infinity, 0.99).replicas, 1);
+  });
 });

@@ -8,6 +8,8 @@ export interface AutoscalerOptions {
   policy: ScalingPolicy;
   intervalMs: number;
   readBacklog(): Promise<LaneBacklog>;
+  /** The machine's busy CPU share since the last tick, where the replicas share one machine. */
+  readMachineCpu?(): number | undefined;
   /** Brings the fleet to this many replicas (stopping replicas waits for them to drain). */
   scaleTo(replicas: number): Promise<void>;
   metrics?: AutoscalerMetrics;
@@ -42,7 +44,8 @@ export class Autoscaler {
   async tick(): Promise<DecisionRecord> {
     const backlog = await this.opts.readBacklog();
     const since = this.lastChangeAt ? (Date.now() - this.lastChangeAt) / 1000 : Infinity;
-    const decision = desiredReplicas(this.replicas, backlog, this.opts.policy, since);
+    const cpu = this.opts.readMachineCpu?.();
+    const decision = desiredReplicas(this.replicas, backlog, this.opts.policy, since, cpu);
     const record: DecisionRecord = {
       at: new Date(),
       backlog,

@@ -8,6 +8,7 @@ import { Autoscaler } from './autoscaler.js';
 import { createAutoscalerMetrics, serveMetrics } from './autoscaler-metrics.js';
 import { formatDecision, type DecisionRecord } from './decision-line.js';
 import { readLaneBacklog } from './lane-backlog.js';
+import { machineCpuSampler } from './machine-cpu.js';
 import type { ScalingPolicy } from './scaling-policy.js';
 import { VideoFleet } from './video-fleet.js';
 
@@ -36,6 +37,7 @@ export function policyFromConfig(config: Config): ScalingPolicy {
     backlogPerReplica: a.backlogPerReplica,
     maxBacklogAgeSeconds: a.maxBacklogAgeMs / 1000,
     cooldownSeconds: a.cooldownMs / 1000,
+    ...(a.cpuCeiling !== undefined && { cpuCeiling: a.cpuCeiling }),
   };
 }
 
@@ -74,6 +76,8 @@ export async function startVideoAutoscaler(
     policy: policyFromConfig(config),
     intervalMs: config.autoscale.intervalMs,
     readBacklog: () => readLaneBacklog(client, config.temporal.namespace, taskQueue),
+    // This autoscaler runs its replicas on its own machine: the machine's CPU bounds them.
+    readMachineCpu: machineCpuSampler(),
     scaleTo: (n) => fleet.scaleTo(n),
     metrics,
     onDecision: (d) => {
