@@ -56,29 +56,42 @@ function read(rootPid: number): Counters | undefined {
   }
 }
 
-function processTree(rootPid: number): Map<number, number> {
-  const parent = new Map<number, number>();
-  const ticks = new Map<number, number>();
+/** One process as /proc shows it: its parent and its CPU ticks, its reaped children's included. */
+export interface ProcessEntry {
+  parent: number;
+  ticks: number;
+}
+
+/** Every process on the machine, read once from /proc. */
+export function readProcessTable(): Map<number, ProcessEntry> {
+  const table = new Map<number, ProcessEntry>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // Fields after the command name, which may itself contain spaces and parentheses.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(rest[1]));
       // utime, stime, cutime, cstime
-      ticks.set(Number(name), Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]));
+      const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+      table.set(Number(name), { parent: Number(rest[1]), ticks });
     } catch {
       // the process ended while being read
     }
   }
-  const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = parent.get(p), hops++) {
-      if (p === rootPid) return true;
-    }
-    return false;
-  };
+  return table;
+}
+
+/** Whether `pid` descends from `rootPid` (or is it). */
+export function descendsFrom(table: Map<number, ProcessEntry>, pid: number, rootPid: number): boolean {
+  for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = table.get(p)?.parent, hops++) {
+    if (p === rootPid) return true;
+  }
+  return false;
+}
+
+function processTree(rootPid: number): Map<number, number> {
+  const table = readProcessTable();
   const tree = new Map<number, number>();
-  for (const [pid, t] of ticks) if (inTree(pid)) tree.set(pid, t);
+  for (const [pid, entry] of table) if (descendsFrom(table, pid, rootPid)) tree.set(pid, entry.ticks);
   return tree;
 }

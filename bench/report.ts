@@ -3,7 +3,7 @@ import { PHASES } from './reset-phases.js';
 import type { PhaseResult, RunResult } from './run-once.js';
 
 /** "median (min–max)" over the runs, rounded; a single run prints just its figure. */
-function spread(values: number[], digits = 0): string {
+export function spread(values: number[], digits = 0): string {
   const f = (v: number) => v.toFixed(digits);
   if (values.length === 1) return f(values[0]!);
   return `${f(median(values))} (${f(Math.min(...values))}–${f(Math.max(...values))})`;

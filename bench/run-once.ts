@@ -1,7 +1,9 @@
 import type { LatencySummary } from '../dev/provider/latency-recorder.js';
 import { summarize } from '../dev/provider/latency-recorder.js';
 import { httpProvider } from '../dev/storm/provider-control.js';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../src/config.js';
+import { VIDEO_WORKFLOW_TYPE } from '../src/shared/video-job.js';
 import { connectClient } from '../src/temporal/client.js';
 import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
@@ -20,8 +22,15 @@ import {
   type WithinBound,
 } from './prometheus-histogram.js';
 import { breakDownResets, type PhaseBreakdown } from './reset-phases.js';
+import {
+  sampleJobHistories,
+  startServerWorkWindow,
+  type JobHistoryCost,
+  type ServerWorkPerJob,
+} from './engine-work.js';
+import { startProcessCpuWindow, type CpuSecondsByRole } from './process-cpu.js';
 import { probeResets, requestResetOverHttp } from './reset-probe.js';
-import { driveWebhooks, settleWebhooks, type WebhookOutcome } from './webhook-load.js';
+import { driveWebhooks, settleWebhooks, WEBHOOKS_PER_JOB, type WebhookOutcome } from './webhook-load.js';
 
 export interface RunSettings {
   resetsPerSecond: number;
@@ -56,6 +65,18 @@ export interface PhaseResult {
   disk?: DiskUse;
   /** Moments the machine gave an idle thread in the bench no time (≥ 200 ms). */
   machineStalls?: StallWatchResult;
+  /** A storm's whole cost: from its first webhook until its last job closed. */
+  engineCost?: StormEngineCost;
+}
+
+/** CPU seconds of each process, and the server's persistence work, over one storm's every job. */
+export interface StormEngineCost {
+  /** Webhooks the API accepted in the storm. */
+  webhooksAccepted: number;
+  cpuSeconds: CpuSecondsByRole;
+  serverWorkPerJob: ServerWorkPerJob;
+  /** Video jobs still running when the window closed (bounded wait): their rest is not counted. */
+  jobsStillRunning: number;
 }
 
 /**
@@ -77,6 +98,8 @@ export interface RunResult {
   ingest: IngestResult;
   /** Activities the resets' server handed out eagerly over the whole run (shows the lever is on). */
   eagerActivityDispatches?: number;
+  /** History of the completed video jobs, counted per job (median of a sample). */
+  jobHistory?: JobHistoryCost;
   /** The machine's speed just before the stack started and just after it stopped. */
   machineSpeed?: { before: MachineSpeed; after: MachineSpeed };
 }
@@ -147,6 +170,8 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const stormPhase = async (name: string, perMinute: number, durationMs: number): Promise<PhaseResult> => {
     await provider.resetStats();
     const timersBefore = await ackTimers();
+    const processCpu = startProcessCpuWindow();
+    const serverWork = await startServerWorkWindow(stack.serverMetricsUrl);
     // The probe's webhooks are part of the phase's rate, so the stack sees `perMinute` in all.
     const stormPerMinute = perMinute - s.ackProbePerSecond * 60;
     const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: stormPerMinute, durationMs });
@@ -170,8 +195,16 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     const acksWithin50ms = { api: within(0), server: within(1) };
     s.log(`${profile.name}: ${name}: waiting until every webhook is acknowledged…`);
     const webhooks = await settleWebhooks(provider, 180_000);
+    const jobsStillRunning = await waitForVideoJobsToClose(client, 120_000);
+    const engineCost: StormEngineCost = {
+      webhooksAccepted: webhooks.acked,
+      cpuSeconds: processCpu(),
+      serverWorkPerJob: await serverWork(webhooks.acked / WEBHOOKS_PER_JOB),
+      jobsStillRunning,
+    };
     return {
       ...measured,
+      engineCost,
       webhooks: { ...webhooks, ack: ackDuringLoad },
       acksWithin50ms,
       ackProbe,
@@ -199,10 +232,22 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       resetTarget.serverMetricsUrl,
       'activity_eager_execution',
     );
-    return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches };
+    const jobHistory = await sampleJobHistories(client);
+    return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches, jobHistory };
   } finally {
     mail.close();
     if (resetClient !== client) await resetClient.connection.close();
     await client.connection.close();
+  }
+}
+
+/** Waits (bounded) until no video job is running; returns how many still were. */
+async function waitForVideoJobsToClose(client: Client, timeoutMs: number): Promise<number> {
+  const query = `WorkflowType = "${VIDEO_WORKFLOW_TYPE}" AND ExecutionStatus = "Running"`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    if (count === 0 || Date.now() > deadline) return count;
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 }

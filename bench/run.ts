@@ -9,9 +9,12 @@ import {
   devNoNiceProfile,
   devOwnUrgentServerProfile,
   devProfile,
+  checkoutProfile,
 } from './profiles/dev-profile.js';
+import { ensureCheckout } from './profiles/baseline-checkout.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 import { devUrgentApiProfile } from './profiles/reset-isolation-profiles.js';
+import { engineWorkTable, processCpuTable } from './engine-report.js';
 import { cpuTable, diskTable, goalsTable, phaseTable } from './report.js';
 import { runOnce, type RunResult, type RunSettings } from './run-once.js';
 
@@ -37,6 +40,8 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               dev-urgent-api = npm start, resets sent to an API process of their own (experiment);
               dev-urgent-server = npm start with STACK_URGENT_SERVER=own (the urgent lane on a
                                   dev server of its own)
+              dev@REF, cluster@REF = that profile from the code at commit REF (a checkout under
+                                  .cache/bench-checkouts): the baseline of an A/B in the same run
   --rate      password resets per second in every phase`;
 
 const PROFILES: Record<string, StackProfile> = {
@@ -62,10 +67,14 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const profiles = values.profile.split(',').map((name) => {
-    const profile = PROFILES[name.trim()];
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const profiles = values.profile.split(',').map((spec) => {
+    const [name, ref] = spec.trim().split('@');
+    const profile = PROFILES[name ?? ''];
     if (!profile) throw new Error(`--profile: "${name}" is not one of ${Object.keys(PROFILES).join(', ')}`);
-    return profile;
+    if (!ref) return profile;
+    const checkout = ensureCheckout(ref, log);
+    return checkoutProfile(profile, checkout.dir, checkout.commit);
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs: an integer from 1 to 10');
@@ -85,7 +94,7 @@ async function main(): Promise<void> {
     ingestConcurrency: 32,
     ackProbePerSecond: 5,
     verbose: values.verbose,
-    log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
+    log,
   };
   if (!(settings.resetsPerSecond > 0 && settings.resetsPerSecond <= 50))
     throw new Error('--rate: 0 < rate ≤ 50');
@@ -101,6 +110,7 @@ async function main(): Promise<void> {
   for (const runsOfProfile of results) {
     const r = runsOfProfile;
     process.stdout.write(`\n${goalsTable(r)}\n\n${phaseTable(r)}\n\n${cpuTable(r)}\n\n${diskTable(r)}\n`);
+    process.stdout.write(`\n${processCpuTable(r)}\n\n${engineWorkTable(r)}\n`);
   }
   process.stdout.write(
     `\nresets at ${settings.resetsPerSecond}/s in every phase${q ? '; --quick phases' : ''}; ` +

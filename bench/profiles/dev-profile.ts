@@ -94,11 +94,25 @@ export const devInMemoryProfile: StackProfile = {
   start: (opts) => startDevStack(opts, true),
 };
 
+/**
+ * A profile run from another checkout of Floodgate (the baseline of an A/B): the same bench,
+ * ports and measurements, the stack's own code as it was at that commit.
+ */
+export function checkoutProfile(base: StackProfile, checkoutRoot: string, label: string): StackProfile {
+  const cluster = base === clusterProfile;
+  if (!cluster && base !== devProfile) throw new Error('only dev and cluster run from another checkout');
+  return {
+    name: `${base.name} at ${label}`,
+    start: (opts) => startDevStack(opts, false, cluster, {}, checkoutRoot),
+  };
+}
+
 async function startDevStack(
   opts: ProfileStartOptions,
   inMemory: boolean,
   cluster = false,
   leverEnv: Record<string, string> = {},
+  stackRoot = root,
 ): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
   const [api, devTemporal, ui, provider, smtp, postgres, devMetrics, urgentMetrics, videoMetrics] =
@@ -141,7 +155,8 @@ async function startDevStack(
   };
   const entry = cluster ? 'src/stack/start-cluster.ts' : 'src/stack/start.ts';
   // Its own process group: a stop reaches the stack's children even if start.ts hangs.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(stackRoot, entry)], {
+    cwd: stackRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
