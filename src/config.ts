@@ -85,6 +85,15 @@ const schema = z.object({
    * server at TEMPORAL_ADDRESS. `npm start` with STACK_URGENT_SERVER=own sets it.
    */
   URGENT_TEMPORAL_ADDRESS: z.string().optional(),
+  /**
+   * The urgent lane's own namespace (password resets start there), so the server's per-namespace
+   * limits keep capacity for it that video work cannot take; unset, it shares TEMPORAL_NAMESPACE.
+   * `npm run start:cluster` sets it to `floodgate-urgent`.
+   */
+  URGENT_TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name (letters, digits, . _ -)')
+    .optional(),
   URGENT_TEMPORAL_PORT: port.default(7234),
   URGENT_TEMPORAL_UI_PORT: port.default(8234),
   /** Extra `temporal server start-dev` arguments for the urgent lane's dev server, space-separated. */
@@ -210,10 +219,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid configuration:\n  AUTOSCALE_MIN_REPLICAS: must not be above AUTOSCALE_MAX_REPLICAS',
     );
   }
-  if (e.LANE_MODE === 'shared' && (e.URGENT_TEMPORAL_ADDRESS || e.STACK_URGENT_SERVER === 'own')) {
+  if (
+    e.LANE_MODE === 'shared' &&
+    (e.URGENT_TEMPORAL_ADDRESS || e.URGENT_TEMPORAL_NAMESPACE || e.STACK_URGENT_SERVER === 'own')
+  ) {
     // One shared queue and pool serves everything on one server: resets sent elsewhere would never run.
     throw new ConfigError(
-      'invalid configuration:\n  URGENT_TEMPORAL_ADDRESS / STACK_URGENT_SERVER=own: need LANE_MODE=dedicated',
+      'invalid configuration:\n  URGENT_TEMPORAL_ADDRESS / URGENT_TEMPORAL_NAMESPACE / STACK_URGENT_SERVER=own: need LANE_MODE=dedicated',
     );
   }
   const dataDir = resolve(e.DATA_DIR);
@@ -259,6 +271,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS,
       /** Undefined means: the urgent lane shares the one server. */
       urgentAddress: e.URGENT_TEMPORAL_ADDRESS,
+      /** Undefined means: the urgent lane shares the one namespace. */
+      urgentNamespace: e.URGENT_TEMPORAL_NAMESPACE,
       urgentDevServerPort: e.URGENT_TEMPORAL_PORT,
       urgentUiPort: e.URGENT_TEMPORAL_UI_PORT,
       urgentDevServerExtraArgs: e.URGENT_TEMPORAL_DEV_SERVER_ARGS,

@@ -45,7 +45,7 @@ export function createReadinessCheck(
     }
     try {
       const missing = await server.withDeadline(Date.now() + DEADLINE_MS, () =>
-        queuesWithoutPollers(server, config.temporal.namespace, queues),
+        queuesWithoutPollers(server, server.options.namespace, queues),
       );
       if (missing.length === 0) return { ready: true, temporal: 'reachable' };
       return { ready: false, temporal: 'reachable', lanesWithoutWorkers: missing };

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { connectClient, temporalAddress, urgentTemporalAddress } from '../temporal/client.js';
+import { connectClient, connectUrgentClient } from '../temporal/client.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './metrics.js';
 
@@ -10,9 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('api', config.logLevel);
   const client = await connectClient(config);
-  const urgentAddress = urgentTemporalAddress(config);
-  const urgentClient =
-    urgentAddress === temporalAddress(config) ? client : await connectClient(config, urgentAddress);
+  const urgentClient = await connectUrgentClient(config, client);
   const app = createApp({ config, client, urgentClient, log, metrics: createApiMetrics() });
   const server: Server = app.listen(config.api.port, config.api.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -68,6 +68,7 @@ export function childEnv(
 ): Record<string, string> {
   const env: Record<string, string> = { TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
   if (urgentAddress) env.URGENT_TEMPORAL_ADDRESS = urgentAddress;
+  if (config.temporal.urgentNamespace) env.URGENT_TEMPORAL_NAMESPACE = config.temporal.urgentNamespace;
   if (!process.env.SMTP_URL) env.SMTP_URL = `smtp://127.0.0.1:${config.stack.smtpSinkPort}`;
   if (!process.env.PROVIDER_BASE_URL)
     env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;

@@ -9,6 +9,9 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
+/** The urgent lane's namespace on the cluster profile; the dynamic config's limits name it. */
+export const URGENT_NAMESPACE = 'floodgate-urgent';
+
 /** The cluster's own processes, stopped last and in this order (the app goes before them). */
 const INFRA = ['temporal-ui', 'temporal', 'postgres'];
 
@@ -48,8 +51,15 @@ export interface ClusterStack {
  */
 export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
   const userEnv = opts.env ?? {};
-  // The production shape: the video lane follows its backlog unless VIDEO_AUTOSCALE=off says otherwise.
-  const config = loadConfig({ VIDEO_AUTOSCALE: 'on', ...process.env, ...userEnv });
+  // The production shape: the video lane follows its backlog, and password resets run in a
+  // namespace of their own whose capacity the video namespace's limits leave free (dynamic
+  // config), unless the user's settings say otherwise.
+  const config = loadConfig({
+    VIDEO_AUTOSCALE: 'on',
+    URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
+    ...process.env,
+    ...userEnv,
+  });
   if (config.stack.ownUrgentServer && !config.temporal.urgentAddress) {
     // Said before anything starts: silently running resets on the shared server would hide it.
     throw new ConfigError(
@@ -110,11 +120,21 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     say(`starting Temporal server ${binaries.serverVersion} on ${temporalAddress}…`);
     supervisor.start(temporalServerService(config, binaries));
     await step(waitForTemporal(temporalAddress, deadline));
-    const namespace = await step(ensureNamespace(temporalAddress, config.temporal.namespace, deadline));
-    say(
-      `namespace ${config.temporal.namespace}: ${namespace.namespaceCreated ? 'registered' : 'found'}; ` +
-        `search attributes ${namespace.attributesAdded.length ? `added: ${namespace.attributesAdded.join(', ')}` : 'found'}`,
+    const namespaces = [config.temporal.namespace];
+    const urgent = config.temporal.urgentNamespace;
+    // A namespace of the urgent lane's own on this server (an urgent server of its own is the user's).
+    if (urgent && urgent !== config.temporal.namespace && !config.temporal.urgentAddress)
+      namespaces.push(urgent);
+    const outcomes = await step(
+      Promise.all(namespaces.map((n) => ensureNamespace(temporalAddress, n, deadline))),
     );
+    for (const [i, outcome] of outcomes.entries()) {
+      say(
+        `namespace ${namespaces[i]}: ${outcome.namespaceCreated ? 'registered' : 'found'}; ` +
+          `search attributes ${outcome.attributesAdded.length ? `added: ${outcome.attributesAdded.join(', ')}` : 'found'}`,
+      );
+    }
+    const namespace = outcomes[0]!;
 
     supervisor.start(uiServerService(config, binaries, temporalAddress));
     const env = { ...userEnv, ...childEnv(config, temporalAddress, config.temporal.urgentAddress) };

@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     ...(config.temporal.urgentAddress
       ? [`  Urgent lane    ${config.temporal.urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`]
       : []),
+    ...(config.temporal.urgentNamespace
+      ? [`  Urgent lane    namespace ${config.temporal.urgentNamespace}  (URGENT_TEMPORAL_NAMESPACE)`]
+      : []),
   ]);
   for (const line of lines) out(line);
   out(`${tag('stack')}up in ${((Date.now() - started) / 1000).toFixed(1)} s`);

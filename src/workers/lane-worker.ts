@@ -12,6 +12,8 @@ export interface LaneWorkerOptions {
   config: Config;
   log: Logger;
   connection: NativeConnection;
+  /** Default: TEMPORAL_NAMESPACE (the urgent lane's own namespace is the other one it may serve). */
+  namespace?: string;
   /** `urgent` or `video`; `shared` runs everything on one queue (comparison mode only). */
   lane: Lane | 'shared';
   /** Overrides for tests and benchmarks (e.g. a different task queue or slot count). */
@@ -27,7 +29,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
   const { config, lane } = opts;
   const common = {
     connection: opts.connection,
-    namespace: config.temporal.namespace,
+    namespace: opts.namespace ?? config.temporal.namespace,
     dataConverter: createDataConverter(config),
     ...workflowSource(),
   };

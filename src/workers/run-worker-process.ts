@@ -2,7 +2,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Lane } from '../shared/task-queues.js';
-import { temporalAddress, urgentTemporalAddress } from '../temporal/client.js';
+import {
+  temporalAddress,
+  urgentLaneApart,
+  urgentTemporalTarget,
+  type TemporalTarget,
+} from '../temporal/client.js';
 import { createLaneWorker } from './lane-worker.js';
 import { installWorkerMetrics } from './worker-metrics.js';
 
@@ -16,29 +21,35 @@ export function runWorkerProcess(lane: Lane): void {
     const log = createLogger(`worker-${lane}`, config.logLevel);
     const metrics = installWorkerMetrics(config, lane);
     if (metrics.error) log.warn(metrics.error);
-    const addresses = [temporalAddress(config)];
-    // The urgent lane on a server of its own: password resets run there, while the video jobs'
-    // mail still comes to the urgent queue on the shared server, so this process serves both.
-    const urgentAddress = urgentTemporalAddress(config);
-    if (lane === 'urgent' && config.lanes.mode !== 'shared' && urgentAddress !== addresses[0]) {
-      addresses.push(urgentAddress);
+    const targets: TemporalTarget[] = [
+      { address: temporalAddress(config), namespace: config.temporal.namespace },
+    ];
+    // The urgent lane on a server or in a namespace of its own: password resets run there, while
+    // the video jobs' mail still comes to the urgent queue beside them, so this process serves both.
+    if (lane === 'urgent' && config.lanes.mode !== 'shared' && urgentLaneApart(config)) {
+      targets.push(urgentTemporalTarget(config));
     }
-    const connections: NativeConnection[] = [];
+    const connections = new Map<string, NativeConnection>();
     try {
       const workers = [];
-      for (const address of addresses) {
-        const connection = await NativeConnection.connect({ address });
-        connections.push(connection);
+      for (const { address, namespace } of targets) {
+        let connection = connections.get(address);
+        if (!connection) {
+          connection = await NativeConnection.connect({ address });
+          connections.set(address, connection);
+        }
         const worker = await createLaneWorker({
           config,
           log,
           connection,
+          namespace,
           lane: config.lanes.mode === 'shared' ? 'shared' : lane,
         });
         log.info(
           {
             taskQueue: worker.options.taskQueue,
             temporal: address,
+            namespace,
             metrics: metrics.address && `http://${metrics.address}/metrics`,
           },
           'worker running',
@@ -56,7 +67,7 @@ export function runWorkerProcess(lane: Lane): void {
       // SIGINT/SIGTERM shut every worker down (the SDK drains in-flight tasks first).
       await Promise.all(workers.map((w) => w.run()));
     } finally {
-      await Promise.allSettled(connections.map((c) => c.close()));
+      await Promise.allSettled([...connections.values()].map((c) => c.close()));
     }
   };
   main().catch((err: unknown) => {
