@@ -146,6 +146,7 @@ const schema = z.object({
   PASSWORD_RESET_URL_BASE: z.url().default('http://localhost:3000/reset'),
   PASSWORD_RESET_TTL: duration.default(30 * 60_000),
   PASSWORD_RESET_COOLDOWN: duration.default(60_000),
+  /** Also keys the video ids of `Idempotency-Key` requests (with a label of their own). */
   PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey),
 
   // Local stack (npm start)
