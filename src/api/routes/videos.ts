@@ -21,6 +21,7 @@ import {
 import type { videoJob } from '../../workflows/video-job.js';
 import type { ApiDeps } from '../deps.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { singleHeader } from '../raw-headers.js';
 import { requireApiKey } from '../middleware/api-key.js';
 import { jsonBody } from '../middleware/json-body.js';
 import {
@@ -51,7 +52,7 @@ export function videoRoutes(deps: ApiDeps): Router {
   router.use(jsonBody({ limitBytes: config.webhooks.bodyLimitBytes }));
 
   router.post('/', async (ctx) => {
-    const key = parseIdempotencyKey(ctx.headers['idempotency-key'] as string | undefined);
+    const key = parseIdempotencyKey(singleHeader(ctx.req, 'Idempotency-Key'));
     const request = parseVideoRequest(ctx.request.body);
     const { idKey } = config.passwordReset;
     const videoId = key === undefined ? randomUUID() : idempotentVideoId(key, idKey);
