@@ -68,6 +68,8 @@ const schema = z.object({
   WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16),
   REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
   GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
+  /** Legacy: also accept the generic source's body-only X-Signature (no timestamp, replayable forever). */
+  GENERIC_WEBHOOK_LEGACY_UNTIMED: bool.default(false),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
   PUBLIC_BASE_URL: z.url().optional(),
   /** Task queues that need a polling worker before /readyz says ready; "none" checks none. */
@@ -241,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
       genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
+      genericLegacyUntimed: e.GENERIC_WEBHOOK_LEGACY_UNTIMED,
     },
     temporal: {
       /** Undefined means: the local stack starts and owns a dev server. */

@@ -43,8 +43,9 @@ function replicateHeaders(body: string): Record<string, string> {
 }
 
 function genericHeaders(body: string): Record<string, string> {
-  const signature = createHmac('sha256', DEV_DEFAULTS.genericSecret).update(body).digest('hex');
-  return { 'content-type': 'application/json', 'x-signature': signature };
+  const ts = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', DEV_DEFAULTS.genericSecret).update(`${ts}.${body}`).digest('hex');
+  return { 'content-type': 'application/json', 'x-signature': signature, 'x-signature-timestamp': ts };
 }
 
 /** The same header twice: the real value, then the same again (a valid value does not help). */
@@ -98,11 +99,13 @@ describe('a header given twice (through the real app, on a raw socket)', () => {
     });
   }
 
-  it('refuses X-Signature twice on a generic webhook with 400 naming it', async () => {
-    const res = await send(app.url, '/webhooks/generic', twice(genericHeaders(event), 'x-signature'), event);
-    assert.equal(res.status, 400);
-    assert.equal(res.body.error?.message, 'x-signature must be given once');
-  });
+  for (const name of ['x-signature', 'x-signature-timestamp']) {
+    it(`refuses ${name} twice on a generic webhook with 400 naming it`, async () => {
+      const res = await send(app.url, '/webhooks/generic', twice(genericHeaders(event), name), event);
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error?.message, `${name} must be given once`);
+    });
+  }
 
   for (const name of ['authorization', 'idempotency-key']) {
     it(`refuses ${name} twice on POST /videos with 400 naming it`, async () => {
