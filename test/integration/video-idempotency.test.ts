@@ -92,6 +92,26 @@ describe('POST /videos with an Idempotency-Key', function () {
     assert.equal(stack.provider!.stats().routes.submits, 1, 'the provider saw one submit');
   });
 
+  it('still answers the first answer after the failed job was retried', async () => {
+    const body = { tenantId: 'idem-retry' };
+    stack.provider!.setChaos({ failurePercent: 100 });
+    let first: Answer;
+    try {
+      first = await post('order-5005', body);
+      assert.equal(first.status, 202);
+      await assert.rejects(stack.client.workflow.getHandle(first.body.workflowId!).result());
+    } finally {
+      stack.provider!.setChaos({ failurePercent: 0 });
+    }
+    const retry = await stack.api(`/videos/${first.body.videoId}/retry`, { method: 'POST', json: {} });
+    assert.equal(retry.status, 202);
+    // The key now meets the retry's run: it still knows the first request.
+    const again = await post('order-5005', body);
+    assert.deepEqual([again.status, again.body, again.replayed], [202, first.body, true]);
+    const other = await post('order-5005', { ...body, plan: 'paid' });
+    assert.equal(other.status, 422);
+  });
+
   it('keeps different keys apart, and requests without a key as they were', async () => {
     const body = { tenantId: 'idem-apart' };
     const [k1, k2] = [await post('order-4004', body), await post('order-4005', body)];
