@@ -68,6 +68,8 @@ const schema = z.object({
   WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16),
   REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
   GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
+  /** Legacy: also accept the generic source's body-only X-Signature (no timestamp, replayable forever). */
+  GENERIC_WEBHOOK_LEGACY_UNTIMED: bool.default(false),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
   PUBLIC_BASE_URL: z.url().optional(),
   /** Task queues that need a polling worker before /readyz says ready; "none" checks none. */
@@ -164,6 +166,7 @@ const schema = z.object({
   PASSWORD_RESET_URL_BASE: z.url().default('http://localhost:3000/reset'),
   PASSWORD_RESET_TTL: duration.default(30 * 60_000),
   PASSWORD_RESET_COOLDOWN: duration.default(60_000),
+  /** Also keys the video ids of `Idempotency-Key` requests (with a label of their own). */
   PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey),
 
   // Local stack (npm start)
@@ -261,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
       genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
+      genericLegacyUntimed: e.GENERIC_WEBHOOK_LEGACY_UNTIMED,
     },
     temporal: {
       /** Undefined means: the local stack starts and owns a dev server. */

@@ -45,6 +45,13 @@ export class GoneError extends AppError {
   }
 }
 
+/** Well-formed but contradicts what was already recorded (e.g. an idempotency key reused). */
+export class UnprocessableEntityError extends AppError {
+  constructor(message: string, code = 'unprocessable') {
+    super(422, code, message);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `body exceeds ${limitBytes} bytes`);

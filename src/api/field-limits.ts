@@ -10,6 +10,8 @@ export const FIELD_LIMITS = {
   webhookSignature: 1024,
   /** `X-Signature` header: `sha256=` and 64 hex digits, with room for whitespace. */
   xSignature: 128,
+  /** `Idempotency-Key` header of `POST /videos`, printable ASCII. */
+  idempotencyKey: 255,
   /** `event_id` of the generic source. */
   eventId: 256,
   /** Video ids, tenant ids and provider prediction ids: `[A-Za-z0-9_-]`. */

@@ -86,12 +86,22 @@ function replicate(
   };
 }
 
-/** A generic delivery with a hex HMAC over exactly the bytes sent unless the case says otherwise. */
+/**
+ * A generic delivery with a hex HMAC over `<X-Signature-Timestamp>.` and exactly the bytes sent,
+ * unless the case says otherwise.
+ */
 function generic(
   name: string,
   status: number,
   field: string | undefined,
-  opts: { body?: (videoId: string) => unknown; signature?: (real: string) => string | null } = {},
+  opts: {
+    body?: (videoId: string) => unknown;
+    signature?: (real: string, raw: Buffer, secret: string) => string | null;
+    /** A function is read at send time, as for replicate. */
+    ts?: string | null | (() => string);
+    /** Sign over this timestamp instead of the one sent. */
+    signedTs?: () => string;
+  } = {},
 ): HostileCase {
   const videoId = `hostile-g${++seq}`;
   return {
@@ -101,10 +111,15 @@ function generic(
     workflowId: () => `video-${videoId}`,
     send(stack) {
       const raw = bytes(opts.body ? opts.body(videoId) : { video_id: videoId, status: 'processing' });
-      const real = createHmac('sha256', stack.config.webhooks.genericSecrets[0]!).update(raw).digest('hex');
-      const signature = opts.signature ? opts.signature(real) : real;
+      const ts = opts.ts === undefined ? now() : typeof opts.ts === 'function' ? opts.ts() : opts.ts;
+      const secret = stack.config.webhooks.genericSecrets[0]!;
+      const real = createHmac('sha256', secret)
+        .update(Buffer.concat([Buffer.from(`${opts.signedTs?.() ?? ts ?? ''}.`), raw]))
+        .digest('hex');
+      const signature = opts.signature ? opts.signature(real, raw, secret) : real;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (signature !== null) headers['x-signature'] = signature;
+      if (ts !== null) headers['x-signature-timestamp'] = ts;
       return { path: '/webhooks/generic', headers, body: raw };
     },
   };
@@ -230,6 +245,21 @@ const CASES: HostileCase[] = [
   replicate('an unknown source', 404, undefined, { source: 'nobody' }),
 
   generic('no X-Signature', 401, undefined, { signature: () => null }),
+  generic('no X-Signature-Timestamp', 401, undefined, { ts: null }),
+  generic('an untimed (body-only) X-Signature, legacy scheme off', 401, undefined, {
+    ts: null,
+    signature: (_real, raw, secret) => createHmac('sha256', secret).update(raw).digest('hex'),
+  }),
+  generic('an X-Signature-Timestamp 10 minutes old', 401, undefined, {
+    ts: () => String(Math.floor(Date.now() / 1000) - 600),
+  }),
+  generic('an X-Signature-Timestamp 10 minutes ahead', 401, undefined, {
+    ts: () => String(Math.floor(Date.now() / 1000) + 600),
+  }),
+  generic('an X-Signature-Timestamp that is not a number', 401, undefined, { ts: 'yesterday' }),
+  generic('a signature moved to another timestamp', 401, undefined, {
+    signedTs: () => String(Math.floor(Date.now() / 1000) - 5),
+  }),
   generic('a 200-character X-Signature', 400, 'x-signature', { signature: (s) => `${s}${long(136, '0')}` }),
   generic('an X-Signature that is not hex', 401, undefined, { signature: () => long(64, 'z') }),
   generic('a signature made with another secret', 401, undefined, {
@@ -287,6 +317,14 @@ const CASES: HostileCase[] = [
     videoPost({ tenantId: long(FIELD_LIMITS.id + 1) }),
   ),
   api('a tenantId with spaces', 400, 'tenantId', videoPost({ tenantId: 'acme corp' })),
+  api('a 256-character Idempotency-Key', 400, 'Idempotency-Key', {
+    ...videoPost({ tenantId: 'acme' }),
+    headers: { 'idempotency-key': long(256) },
+  }),
+  api('an empty Idempotency-Key', 400, 'Idempotency-Key', {
+    ...videoPost({ tenantId: 'acme' }),
+    headers: { 'idempotency-key': '' },
+  }),
   api('a plan that does not exist', 400, 'plan', videoPost({ tenantId: 'acme', plan: 'gold' })),
   api(
     `an input over ${FIELD_LIMITS.videoInputBytes} bytes`,

@@ -21,8 +21,16 @@ import {
 import type { videoJob } from '../../workflows/video-job.js';
 import type { ApiDeps } from '../deps.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { singleHeader } from '../raw-headers.js';
 import { requireApiKey } from '../middleware/api-key.js';
 import { jsonBody } from '../middleware/json-body.js';
+import {
+  idempotentVideoId,
+  parseIdempotencyKey,
+  REQUEST_FINGERPRINT_MEMO,
+  requestFingerprint,
+} from '../videos/idempotency-key.js';
+import { requireSameKeyedRequest } from '../videos/keyed-replay.js';
 import { videoListQuery } from '../videos/list-query.js';
 import { parseVideoRequest } from '../videos/video-request.js';
 import { videoStartOptions } from '../videos/video-start-options.js';
@@ -33,7 +41,9 @@ const RETRYABLE_RUN_STATUSES = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CA
 
 /**
  * The product backend's video API: request a video, read one job's state or a filtered list
- * straight from Temporal (no side database), and re-run a failed job.
+ * straight from Temporal (no side database), and re-run a failed job. A request with an
+ * `Idempotency-Key` gets a video id derived from the key, so the workflow id policy, not a
+ * table, makes a repeat start nothing; the run's memo keeps the request's fingerprint.
  */
 export function videoRoutes(deps: ApiDeps): Router {
   const { client, config } = deps;
@@ -42,8 +52,11 @@ export function videoRoutes(deps: ApiDeps): Router {
   router.use(jsonBody({ limitBytes: config.webhooks.bodyLimitBytes }));
 
   router.post('/', async (ctx) => {
+    const key = parseIdempotencyKey(singleHeader(ctx.req, 'Idempotency-Key'));
     const request = parseVideoRequest(ctx.request.body);
-    const videoId = randomUUID();
+    const { idKey } = config.passwordReset;
+    const videoId = key === undefined ? randomUUID() : idempotentVideoId(key, idKey);
+    const fingerprint = key === undefined ? undefined : requestFingerprint(request, idKey);
     const input: VideoJobInput = {
       videoId,
       submit: true,
@@ -51,16 +64,24 @@ export function videoRoutes(deps: ApiDeps): Router {
       ...request,
     };
     const options = videoStartOptions(config, input, 'requested via API');
-    const handle = await client.workflow.start<typeof videoJob>(VIDEO_WORKFLOW_TYPE, {
-      ...options,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-    deps.log.info(
-      { videoId, workflowId: handle.workflowId, tenantId: request.tenantId },
-      'video job started',
-    );
+    try {
+      await client.workflow.start<typeof videoJob>(VIDEO_WORKFLOW_TYPE, {
+        ...options,
+        // Also what makes a key idempotent: its id is derived from the key, so a repeat cannot start.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        ...(fingerprint && { memo: { [REQUEST_FINGERPRINT_MEMO]: fingerprint } }),
+      });
+      deps.log.info(
+        { videoId, workflowId: options.workflowId, tenantId: request.tenantId },
+        'video job started',
+      );
+    } catch (err) {
+      if (!(fingerprint && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await requireSameKeyedRequest(client, options.workflowId, fingerprint);
+      ctx.set('Idempotent-Replayed', 'true');
+    }
     ctx.status = 202;
-    ctx.body = { videoId, workflowId: handle.workflowId };
+    ctx.body = { videoId, workflowId: options.workflowId };
   });
 
   router.get('/', async (ctx) => {
@@ -108,6 +129,8 @@ export function videoRoutes(deps: ApiDeps): Router {
     try {
       const next = await client.workflow.start<typeof videoJob>(VIDEO_WORKFLOW_TYPE, {
         ...videoStartOptions(config, input, 'retry of a failed run'),
+        // A keyed job keeps its request fingerprint, so the key still replays after a retry.
+        ...(description.memo && { memo: description.memo }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });
       deps.log.info(

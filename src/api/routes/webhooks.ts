@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { parseJson, readRawBody, requireJsonContentType } from '../middleware/json-body.js';
+import { headersKeepingRepeats } from '../raw-headers.js';
 import { createWebhookAdapters } from '../webhooks/adapters.js';
 import { deliverEvent } from '../webhooks/deliver-event.js';
 import { RecentEventIds } from '../webhooks/recent-event-ids.js';
@@ -37,7 +38,8 @@ export function webhookRoutes(deps: ApiDeps): Router {
       requireJsonContentType(ctx);
       const delivery: WebhookDelivery = {
         rawBody: await readRawBody(ctx, deps.config.webhooks.bodyLimitBytes),
-        headers: ctx.headers,
+        // Repeated signature headers must be seen as such, not as Node's joined value.
+        headers: headersKeepingRepeats(ctx.req),
         query: ctx.query,
       };
       adapter.verify(delivery, Date.now());

@@ -7,7 +7,11 @@ import type { WebhookAdapter } from './webhook-adapter.js';
 export function createWebhookAdapters(config: Config): ReadonlyMap<string, WebhookAdapter> {
   const adapters = [
     replicateAdapter({ secrets: config.webhooks.replicateSecrets, toleranceMs: config.webhooks.toleranceMs }),
-    genericAdapter({ secrets: config.webhooks.genericSecrets }),
+    genericAdapter({
+      secrets: config.webhooks.genericSecrets,
+      toleranceMs: config.webhooks.toleranceMs,
+      legacyUntimed: config.webhooks.genericLegacyUntimed,
+    }),
   ];
   return new Map(adapters.map((a) => [a.source, a]));
 }

@@ -11,7 +11,7 @@ import {
   requiredString,
   singleValue,
 } from './fields.js';
-import { verifyHexHmac } from './hmac-signature.js';
+import { verifyHexHmac, verifyTimedHexHmac } from './hmac-signature.js';
 import type { WebhookAdapter } from './webhook-adapter.js';
 
 /** The original design's status words, mapped onto the provider statuses. */
@@ -28,15 +28,26 @@ const EVENT_ID = /^[\x21-\x7e]+$/;
 /**
  * The original design's webhook: hex HMAC-SHA256 in `X-Signature`, body `{video_id, status,
  * download_url, metadata}`. The event id is `event_id` when sent, else a hash of the raw body
- * (a byte-identical redelivery is then recognised as the same event).
+ * (a byte-identical redelivery is then recognised as the same event). The signature covers
+ * `X-Signature-Timestamp` too; the body-only form is accepted only with `legacyUntimed`, and
+ * then only from a sender that sends no timestamp.
  */
-export function genericAdapter(opts: { secrets: readonly string[] }): WebhookAdapter {
+export function genericAdapter(opts: {
+  secrets: readonly string[];
+  toleranceMs: number;
+  legacyUntimed: boolean;
+}): WebhookAdapter {
   return {
     source: 'generic',
-    verify(delivery) {
-      const header = singleValue(delivery.headers['x-signature'], 'x-signature');
-      if (header !== undefined) bounded(header, 'x-signature', FIELD_LIMITS.xSignature);
-      verifyHexHmac(delivery.rawBody, header, opts.secrets);
+    verify(delivery, nowMs) {
+      const signature = singleValue(delivery.headers['x-signature'], 'x-signature');
+      if (signature !== undefined) bounded(signature, 'x-signature', FIELD_LIMITS.xSignature);
+      const timestamp = singleValue(delivery.headers['x-signature-timestamp'], 'x-signature-timestamp');
+      if (timestamp === undefined && opts.legacyUntimed) {
+        verifyHexHmac(delivery.rawBody, signature, opts.secrets);
+        return;
+      }
+      verifyTimedHexHmac(delivery.rawBody, { signature, timestamp }, opts.secrets, opts.toleranceMs, nowMs);
     },
     normalize(body, delivery) {
       const obj = asObject(body, 'body');

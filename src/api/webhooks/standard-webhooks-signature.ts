@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../errors.js';
+import { timestampWithinTolerance } from './signature-timestamp.js';
 
 /** The HMAC key of a Standard Webhooks secret: base64 after the optional `whsec_` prefix. */
 function secretKey(secret: string): Buffer {
@@ -43,7 +44,7 @@ export class StandardWebhooksVerifier {
         'missing_signature',
       );
     }
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs - Number(timestamp) * 1000) > this.toleranceMs) {
+    if (!timestampWithinTolerance(timestamp, this.toleranceMs, nowMs)) {
       throw new UnauthorizedError('webhook-timestamp outside the allowed tolerance', 'stale_timestamp');
     }
     const presented = signature

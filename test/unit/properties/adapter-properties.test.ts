@@ -7,7 +7,8 @@ import { replicateAdapter } from '../../../src/api/webhooks/replicate-adapter.js
 import type { WebhookAdapter, WebhookDelivery } from '../../../src/api/webhooks/webhook-adapter.js';
 
 const replicate = replicateAdapter({ secrets: ['whsec_dGVzdC1zZWNyZXQ='], toleranceMs: 300_000 });
-const generic = genericAdapter({ secrets: ['test-secret'] });
+const generic = genericAdapter({ secrets: ['test-secret'], toleranceMs: 300_000, legacyUntimed: false });
+const genericLegacy = genericAdapter({ secrets: ['test-secret'], toleranceMs: 300_000, legacyUntimed: true });
 
 const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,128}$/);
 const messageId = fc.stringMatching(/^[\x21-\x7e]{1,256}$/);
@@ -25,7 +26,14 @@ const headerValue = fc.oneof(
 const hostileDelivery = fc.record({
   rawBody: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
   headers: fc.dictionary(
-    fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-signature', 'content-type'),
+    fc.constantFrom(
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+      'x-signature',
+      'x-signature-timestamp',
+      'content-type',
+    ),
     headerValue,
   ),
   query: fc.dictionary(fc.constantFrom('videoId', 'tenantId', 'other'), headerValue),
@@ -134,8 +142,12 @@ describe('webhook adapters (properties)', () => {
     );
   });
 
-  for (const adapter of [replicate, generic] as WebhookAdapter[]) {
-    it(`${adapter.source}: any other input is a 400 or 401, never another kind of throw`, () => {
+  for (const [adapter, variant] of [
+    [replicate, ''],
+    [generic, ''],
+    [genericLegacy, ' (legacy untimed on)'],
+  ] as Array<[WebhookAdapter, string]>) {
+    it(`${adapter.source}${variant}: any other input is a 400 or 401, never another kind of throw`, () => {
       fc.assert(
         fc.property(hostileBody, hostileDelivery, (body, delivery) => {
           onlyClientErrors(() => adapter.verify(delivery, Date.now()));

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { AppError } from '../../../src/api/errors.js';
-import { signHexHmac, verifyHexHmac } from '../../../src/api/webhooks/hmac-signature.js';
+import {
+  signHexHmac,
+  signTimedHexHmac,
+  verifyHexHmac,
+  verifyTimedHexHmac,
+} from '../../../src/api/webhooks/hmac-signature.js';
 import {
   signStandardWebhook,
   StandardWebhooksVerifier,
@@ -112,7 +117,73 @@ describe('signature schemes (properties)', () => {
     });
   });
 
-  describe('generic hex HMAC over raw bytes', () => {
+  describe('generic hex HMAC over the timestamp and the raw bytes', () => {
+    const at = (skewMs: number) => String(Math.floor((NOW_MS + skewMs) / 1000));
+    const verify = (raw: Buffer, signature: string | undefined, timestamp: string | undefined, s: string) =>
+      verifyTimedHexHmac(raw, { signature, timestamp }, [s], TOLERANCE_MS, NOW_MS);
+
+    it('verifies what it signs within the tolerance, with or without the sha256= prefix', () => {
+      fc.assert(
+        fc.property(hexSecret, body, inTolerance, fc.boolean(), (s, raw, skew, prefixed) => {
+          const hex = signTimedHexHmac(s, at(skew), raw);
+          verify(raw, prefixed ? `sha256=${hex}` : hex, at(skew), s);
+        }),
+      );
+    });
+
+    it('rejects a correct signature whose timestamp is outside the tolerance (a replay)', () => {
+      const outside = fc.oneof(
+        fc.integer({ min: TOLERANCE_MS + 1000, max: 10 * 365 * 86_400_000 }),
+        fc.integer({ min: -10 * 365 * 86_400_000, max: -TOLERANCE_MS - 1000 }),
+      );
+      fc.assert(
+        fc.property(hexSecret, body, outside, (s, raw, skew) =>
+          rejectedWith401(() => verify(raw, signTimedHexHmac(s, at(skew), raw), at(skew), s)),
+        ),
+      );
+    });
+
+    it('rejects a signature presented with another timestamp, or with none', () => {
+      fc.assert(
+        fc.property(hexSecret, body, inTolerance, inTolerance, (s, raw, signedAt, sentAt) => {
+          fc.pre(at(signedAt) !== at(sentAt));
+          const hex = signTimedHexHmac(s, at(signedAt), raw);
+          return (
+            rejectedWith401(() => verify(raw, hex, at(sentAt), s)) &&
+            rejectedWith401(() => verify(raw, hex, undefined, s))
+          );
+        }),
+      );
+    });
+
+    it('rejects the untimed signature of the same body', () => {
+      fc.assert(
+        fc.property(hexSecret, body, (s, raw) =>
+          rejectedWith401(() => verify(raw, signHexHmac(s, raw), at(0), s)),
+        ),
+      );
+    });
+
+    it('rejects any single-byte change of the body, and another secret', () => {
+      fc.assert(
+        fc.property(
+          hexSecret,
+          hexSecret,
+          body.filter((b) => b.length > 0).chain((raw) => fc.tuple(fc.constant(raw), oneByteChange(raw))),
+          (a, b, [raw, changed]) => {
+            fc.pre(a !== b);
+            const hex = signTimedHexHmac(a, at(0), raw);
+            return (
+              rejectedWith401(() => verify(changed, hex, at(0), a)) &&
+              rejectedWith401(() => verify(raw, hex, at(0), b))
+            );
+          },
+        ),
+      );
+    });
+  });
+
+  describe('legacy generic hex HMAC over raw bytes only', () => {
     it('verifies what it signs, with or without the sha256= prefix', () => {
       fc.assert(
         fc.property(hexSecret, body, fc.boolean(), (s, raw, prefixed) => {

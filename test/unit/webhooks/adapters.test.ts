@@ -57,7 +57,7 @@ describe('replicate adapter', () => {
 });
 
 describe('generic adapter', () => {
-  const adapter = genericAdapter({ secrets: ['s'] });
+  const adapter = genericAdapter({ secrets: ['s'], toleranceMs: 300_000, legacyUntimed: false });
 
   it('maps the original body and falls back to a body hash for the event id', () => {
     const raw = Buffer.from('{"video_id":"v1","status":"completed"}');

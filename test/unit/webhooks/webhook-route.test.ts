@@ -92,10 +92,12 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
 
   it('400 for a generic webhook with a bad video_id, after its HMAC checks out', async () => {
     const body = JSON.stringify({ video_id: '../../etc/passwd', status: 'completed' });
-    const signature = createHmac('sha256', DEV_DEFAULTS.genericSecret).update(body).digest('hex');
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = createHmac('sha256', DEV_DEFAULTS.genericSecret).update(`${ts}.${body}`).digest('hex');
     const res = await post('/webhooks/generic', body, {
       'content-type': 'application/json',
       'x-signature': signature,
+      'x-signature-timestamp': ts,
     });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /^video_id /);
