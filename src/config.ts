@@ -5,7 +5,7 @@ import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-c
 /**
  * The one typed configuration. Every environment variable Floodgate reads is parsed here,
  * at start-up, and a bad value stops the process with a message naming the variable.
- * Nothing else reads process.env. The README's configuration table mirrors this file.
+ * Nothing else reads process.env. docs/configuration.md mirrors this file.
  */
 
 /** Development defaults: `npm start` prints them; NODE_ENV=production refuses to use them. */
