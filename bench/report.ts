@@ -111,7 +111,7 @@ const ROWS: Row[] = [
   },
 ];
 
-/** The headline table, markdown, as the README keeps it: median (min–max) over the runs. */
+/** The headline table, markdown, as docs/performance.md keeps it: median (min–max) over the runs. */
 export function goalsTable(runs: RunResult[]): string {
   const lines = [
     `| figure (${runs[0]!.profile}, ${runs.length} run${runs.length > 1 ? 's' : ''}) | median (min–max) | goal | met |`,

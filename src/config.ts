@@ -5,7 +5,8 @@ import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-c
 /**
  * The one typed configuration. Every environment variable Floodgate reads is parsed here,
  * at start-up, and a bad value stops the process with a message naming the variable.
- * Nothing else reads process.env. The README's configuration table mirrors this file.
+ * Nothing else reads process.env. docs/configuration.md is generated from this file
+ * (`npm run docs:config`).
  */
 
 /** Development defaults: `npm start` prints them; NODE_ENV=production refuses to use them. */
@@ -39,159 +40,314 @@ const positiveInt = z.coerce.number().int().positive();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Durations like 500ms, 30s, 10m, 2h; plain numbers are milliseconds. */
-const duration = z.string().transform((s, ctx) => {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `"${s}" is not a duration (use e.g. 500ms, 30s, 10m, 2h)` });
-    return z.NEVER;
-  }
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
-  return Math.round(Number(m[1]) * unit);
-});
+const duration = z
+  .string()
+  .transform((s, ctx) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a duration (use e.g. 500ms, 30s, 10m, 2h)` });
+      return z.NEVER;
+    }
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
+    return Math.round(Number(m[1]) * unit);
+  })
+  .meta({ format: 'duration' });
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+/**
+ * Every setting carries its reference entry (docs/configuration.md is generated from it by
+ * `npm run docs:config`): what it does, and, where the parsed default would not read as a user
+ * writes it (secrets, computed values), the default as shown; durations are shown in their unit.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .meta({ description: '`production` refuses to start with any development default secret' }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .meta({ description: 'pino level' }),
 
   // HTTP API
-  PORT: port.default(3000),
-  HOST: z.string().default('127.0.0.1'),
-  API_KEYS: list.default([DEV_DEFAULTS.apiKey]),
-  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
-  WEBHOOK_TOLERANCE: duration.default(5 * 60_000),
-  WEBHOOK_ACK_DEADLINE: duration.default(5_000),
+  PORT: port.default(3000).meta({ description: 'API port' }),
+  HOST: z.string().default('127.0.0.1').meta({ description: 'API bind address (`0.0.0.0` in containers)' }),
+  API_KEYS: list
+    .default([DEV_DEFAULTS.apiKey])
+    .meta({ description: 'comma-separated API keys (several at once for rotation)' }),
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024).meta({ description: 'larger bodies get `413`' }),
+  WEBHOOK_TOLERANCE: duration
+    .default(5 * 60_000)
+    .meta({ description: 'accepted clock skew of `webhook-timestamp`, both ways' }),
+  WEBHOOK_ACK_DEADLINE: duration
+    .default(5_000)
+    .meta({ description: 'longest wait for Temporal before answering `503`' }),
   // Admission control of webhook intake: concurrency limit following ack latency (AIMD).
-  WEBHOOK_ADMISSION: bool.default(false),
-  WEBHOOK_ADMISSION_TARGET: duration.default(50),
-  WEBHOOK_ADMISSION_MIN: positiveInt.default(2),
-  WEBHOOK_ADMISSION_MAX: positiveInt.default(256),
-  WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16),
-  REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]),
-  GENERIC_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.genericSecret]),
-  /** Legacy: also accept the generic source's body-only X-Signature (no timestamp, replayable forever). */
-  GENERIC_WEBHOOK_LEGACY_UNTIMED: bool.default(false),
+  WEBHOOK_ADMISSION: bool.default(false).meta({
+    description:
+      'Admission control on `POST /webhooks/*`: above an adaptive concurrency limit a webhook is answered 503 with `Retry-After: 1`; other routes are never limited',
+  }),
+  WEBHOOK_ADMISSION_TARGET: duration.default(50).meta({
+    description:
+      'Ack latency the limit steers to: faster answers grow it (+1/limit), slower ones or 5xx cut it by 10 % (at most once per target interval)',
+  }),
+  WEBHOOK_ADMISSION_MIN: positiveInt.default(2).meta({
+    description:
+      'Lower bound of that limit (metrics: `floodgate_webhook_admission_limit`, `_in_flight`, `_rejected_total`)',
+  }),
+  WEBHOOK_ADMISSION_MAX: positiveInt.default(256).meta({ description: 'Upper bound of that limit' }),
+  WEBHOOK_ADMISSION_INITIAL: positiveInt.default(16).meta({ description: 'Start value of that limit' }),
+  REPLICATE_WEBHOOK_SECRETS: list.default([DEV_DEFAULTS.replicateSecret]).meta({
+    description: 'comma-separated `whsec_…` secrets for the `replicate` source',
+    shown: 'dev secret',
+  }),
+  GENERIC_WEBHOOK_SECRETS: list
+    .default([DEV_DEFAULTS.genericSecret])
+    .meta({ description: 'comma-separated HMAC secrets for the `generic` source', shown: 'dev secret' }),
+  GENERIC_WEBHOOK_LEGACY_UNTIMED: bool.default(false).meta({
+    description:
+      'legacy: also accept the original body-only `X-Signature` from a sender that sends no `X-Signature-Timestamp`; such a signature has no time in it, so a captured delivery replays forever. Only while a sender cannot sign timestamps yet',
+  }),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z.url().optional().meta({
+    description: 'base of the webhook URL Floodgate gives the provider',
+    shown: '`http://127.0.0.1:$PORT`',
+  }),
   /** Task queues that need a polling worker before /readyz says ready; "none" checks none. */
-  READY_TASK_QUEUES: list.optional(),
+  READY_TASK_QUEUES: list.optional().meta({
+    description:
+      "task queues that need a live poller before `/readyz` (and `npm start`'s banner) say ready; `none` skips the check",
+    shown: "the mode's lanes (`urgent,video`, or `shared`)",
+  }),
 
   // Temporal
-  TEMPORAL_ADDRESS: z.string().optional(),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .optional()
+    .meta({ description: 'use this cluster; unset: `npm start` runs a dev server' }),
+  TEMPORAL_NAMESPACE: z.string().default('default').meta({ description: 'Temporal namespace' }),
+  TEMPORAL_PORT: port
+    .default(7233)
+    .meta({ description: 'dev server or cluster profile port (Temporal frontend, gRPC)' }),
+  TEMPORAL_UI_PORT: port
+    .default(8233)
+    .meta({ description: 'dev server or cluster profile port (Temporal Web UI)' }),
   /** Extra `temporal server start-dev` arguments for the local stack, space-separated. */
-  TEMPORAL_DEV_SERVER_ARGS: args,
+  TEMPORAL_DEV_SERVER_ARGS: args.meta({
+    description:
+      'extra `temporal server start-dev` arguments for `npm start`, space-separated; a `--dynamic-config-value` for a key Floodgate sets replaces its value',
+  }),
   /**
    * The urgent lane's own Temporal server (password resets start there); unset, it shares the
    * server at TEMPORAL_ADDRESS. `npm start` with STACK_URGENT_SERVER=own sets it.
    */
-  URGENT_TEMPORAL_ADDRESS: z.string().optional(),
-  /**
-   * The urgent lane's own namespace (password resets start there), so the server's per-namespace
-   * limits keep capacity for it that video work cannot take; unset, it shares TEMPORAL_NAMESPACE.
-   * `npm run start:cluster` sets it to `floodgate-urgent`.
-   */
+  URGENT_TEMPORAL_ADDRESS: z.string().optional().meta({
+    description:
+      "the urgent lane's own Temporal server: password resets start there, and the urgent worker serves both servers (the video jobs' mail still comes through the shared one); unset: one server for every lane",
+  }),
   URGENT_TEMPORAL_NAMESPACE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name (letters, digits, . _ -)')
-    .optional(),
-  URGENT_TEMPORAL_PORT: port.default(7234),
-  URGENT_TEMPORAL_UI_PORT: port.default(8234),
+    .optional()
+    .meta({
+      description:
+        "the urgent lane's own namespace: password resets start there, so the server's per-namespace limits keep capacity for it that video work cannot take; the urgent worker serves both namespaces. `start:cluster` sets `floodgate-urgent`; unset: one namespace for every lane",
+    }),
+  URGENT_TEMPORAL_PORT: port
+    .default(7234)
+    .meta({ description: "port of the urgent lane's dev server when `STACK_URGENT_SERVER=own`" }),
+  URGENT_TEMPORAL_UI_PORT: port
+    .default(8234)
+    .meta({ description: "Web UI port of the urgent lane's dev server when `STACK_URGENT_SERVER=own`" }),
   /** Extra `temporal server start-dev` arguments for the urgent lane's dev server, space-separated. */
-  URGENT_TEMPORAL_DEV_SERVER_ARGS: args,
+  URGENT_TEMPORAL_DEV_SERVER_ARGS: args.meta({
+    description:
+      "extra `temporal server start-dev` arguments for the urgent lane's dev server, like `TEMPORAL_DEV_SERVER_ARGS` for the first",
+  }),
 
   /** id:base64key pairs for payload encryption, first one active; "off" disables encryption. */
-  PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey),
+  PAYLOAD_ENCRYPTION_KEYS: z.string().default(DEV_DEFAULTS.payloadKey).meta({
+    description: '`id:base64(32 bytes)` list, first encrypts, all decrypt; `off` disables',
+    shown: 'dev key',
+  }),
   /** Browser origins of Temporal Web UIs allowed to call the codec endpoint. */
-  CODEC_CORS_ORIGINS: list.optional(),
+  CODEC_CORS_ORIGINS: list
+    .optional()
+    .meta({ description: 'browser origins allowed to call `/codec`', shown: 'the local Web UI' }),
 
   // Storage
-  DATA_DIR: z.string().default('.data'),
+  DATA_DIR: z
+    .string()
+    .default('.data')
+    .meta({ description: 'dev server state, stored videos (`videos/`), received mail (`mail/`)' }),
 
   // Lanes and capacity
-  LANE_MODE: z.enum(['dedicated', 'shared']).default('dedicated'),
-  URGENT_ACTIVITY_SLOTS: positiveInt.default(20),
-  URGENT_WORKFLOW_SLOTS: positiveInt.default(20),
-  VIDEO_ACTIVITY_SLOTS: positiveInt.default(20),
-  VIDEO_WORKFLOW_SLOTS: positiveInt.default(40),
+  LANE_MODE: z
+    .enum(['dedicated', 'shared'])
+    .default('dedicated')
+    .meta({ description: '`shared` runs everything on one queue and pool — for benchmarks and tests only' }),
+  URGENT_ACTIVITY_SLOTS: positiveInt
+    .default(20)
+    .meta({ description: 'urgent worker capacity: activity slots' }),
+  URGENT_WORKFLOW_SLOTS: positiveInt
+    .default(20)
+    .meta({ description: 'urgent worker capacity: workflow task slots' }),
+  VIDEO_ACTIVITY_SLOTS: positiveInt
+    .default(20)
+    .meta({ description: 'video worker capacity: activity slots' }),
+  VIDEO_WORKFLOW_SLOTS: positiveInt
+    .default(40)
+    .meta({ description: 'video worker capacity: workflow task slots' }),
   /** Server-enforced cap on provider/download activities per second across the whole video queue. */
-  VIDEO_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(200),
+  VIDEO_QUEUE_ACTIVITIES_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(200)
+    .meta({ description: 'server-enforced rate limit for the whole `video` queue' }),
   /** tenant=weight pairs for Fairness on the video lane, e.g. "acme=3,bulkco=1". */
-  TENANT_FAIRNESS_WEIGHTS: z.string().default(''),
+  TENANT_FAIRNESS_WEIGHTS: z
+    .string()
+    .default('')
+    .meta({ description: '`tenant=weight,…` Fairness weights on the video lane' }),
   /** How long a stopping video worker lets in-flight activities finish before cancelling them. */
-  VIDEO_WORKER_SHUTDOWN_GRACE: duration.default(30_000),
+  VIDEO_WORKER_SHUTDOWN_GRACE: duration.default(30_000).meta({
+    description: 'a stopping video worker lets in-flight activities finish this long first',
+  }),
 
   // Video lane autoscaler (VIDEO_AUTOSCALE=on: `npm start` runs it in place of the one video worker)
-  VIDEO_AUTOSCALE: z.enum(['on', 'off']).default('off'),
-  AUTOSCALE_MIN_REPLICAS: positiveInt.default(1),
-  AUTOSCALE_MAX_REPLICAS: positiveInt.default(4),
-  AUTOSCALE_INTERVAL: duration.default(5_000),
+  VIDEO_AUTOSCALE: z
+    .enum(['on', 'off'])
+    .default('off')
+    .meta({ description: '`on`: `npm start` runs the autoscaler in place of the one video worker' }),
+  AUTOSCALE_MIN_REPLICAS: positiveInt
+    .default(1)
+    .meta({ description: 'lower bound of the video worker fleet' }),
+  AUTOSCALE_MAX_REPLICAS: positiveInt
+    .default(4)
+    .meta({ description: 'upper bound of the video worker fleet' }),
+  AUTOSCALE_INTERVAL: duration
+    .default(5_000)
+    .meta({ description: 'how often the autoscaler reads the backlog and decides' }),
   /** Waiting tasks one replica is expected to clear; the backlog divided by this is the replica count. */
-  AUTOSCALE_BACKLOG_PER_REPLICA: positiveInt.default(50),
+  AUTOSCALE_BACKLOG_PER_REPLICA: positiveInt
+    .default(50)
+    .meta({ description: 'waiting tasks per replica: backlog ÷ this = replicas wanted' }),
   /** An oldest waiting task older than this asks for one more replica. */
-  AUTOSCALE_MAX_BACKLOG_AGE: duration.default(30_000),
+  AUTOSCALE_MAX_BACKLOG_AGE: duration.default(30_000).meta({
+    description: 'an oldest waiting task older than this asks for one more replica',
+  }),
   /** No scale-in until this long after the last change, so a burst's tail does not flap the fleet. */
-  AUTOSCALE_COOLDOWN: duration.default(30_000),
-  AUTOSCALE_METRICS_PORT: port.default(9463),
-  /**
-   * Busy share of the machine's CPU (percent) at which the local autoscaler adds no replica: its
-   * replicas share this machine, so more of them cannot clear a backlog the CPU holds. `off`
-   * where that is not so.
-   */
+  AUTOSCALE_COOLDOWN: duration.default(30_000).meta({
+    description: 'no scale-in until this long after the last change (scale-out never waits)',
+  }),
+  AUTOSCALE_METRICS_PORT: port
+    .default(9463)
+    .meta({ description: "the autoscaler's Prometheus endpoint (`0`: any free port)" }),
   AUTOSCALE_CPU_CEILING: z
     .union([z.literal('off'), z.coerce.number().int().min(1).max(100)])
     .default(80)
-    .transform((v) => (v === 'off' ? undefined : v / 100)),
+    .transform((v) => (v === 'off' ? undefined : v / 100))
+    .meta({
+      description:
+        "busy share of the machine's CPU (percent) at which the local autoscaler adds no video replica: its replicas share this machine, so more of them cannot clear a backlog the CPU holds; `off` where replicas land on other machines",
+      shown: '80',
+    }),
 
   // Worker metrics (the Temporal SDK's Prometheus exporter; 0 turns a lane's exporter off)
-  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
-  URGENT_WORKER_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .meta({ description: 'bind address of every metrics exporter (`0.0.0.0` in containers)' }),
+  URGENT_WORKER_METRICS_PORT: port
+    .default(9464)
+    .meta({ description: "SDK metrics of the urgent lane's worker; `0` off" }),
   /** The video worker's port; autoscaled replica n (from 1) listens on this + n - 1. */
-  VIDEO_WORKER_METRICS_PORT: port.default(9465),
+  VIDEO_WORKER_METRICS_PORT: port
+    .default(9465)
+    .meta({ description: "SDK metrics of the video lane's worker; replica n uses this + n − 1; `0` off" }),
   /** Set by the autoscaler on its replicas: a replica whose autoscaler is gone stops itself. */
-  WORKER_PARENT_PID: positiveInt.optional(),
+  WORKER_PARENT_PID: positiveInt.optional().meta({
+    description:
+      'set by the autoscaler on its replicas: a replica whose autoscaler is gone stops itself (not for users)',
+  }),
 
   // ML provider (Replicate-style API)
-  PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010'),
-  PROVIDER_API_TOKEN: z.string().default('r8_dev_token'),
-  PROVIDER_MODEL_VERSION: z.string().default('floodgate/dev-video-model'),
-  RECONCILE_AFTER: duration.default(10 * 60_000),
-  DOWNLOAD_ALLOWED_HOSTS: list.default(['127.0.0.1', 'localhost']),
-  DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
+  PROVIDER_BASE_URL: z
+    .url()
+    .default('http://127.0.0.1:4010')
+    .meta({ description: 'Replicate-style API base URL' }),
+  PROVIDER_API_TOKEN: z.string().default('r8_dev_token').meta({ description: 'provider API token' }),
+  PROVIDER_MODEL_VERSION: z
+    .string()
+    .default('floodgate/dev-video-model')
+    .meta({ description: 'model version sent on submit' }),
+  RECONCILE_AFTER: duration
+    .default(10 * 60_000)
+    .meta({ description: 'without a terminal webhook by then, a job polls the provider' }),
+  DOWNLOAD_ALLOWED_HOSTS: list
+    .default(['127.0.0.1', 'localhost'])
+    .meta({ description: 'hosts downloads may come from' }),
+  DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024).meta({ description: 'largest file downloaded' }),
 
   // Mail
-  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
-  MAIL_FROM: z.string().default('Floodgate <no-reply@floodgate.local>'),
-  PASSWORD_RESET_URL_BASE: z.url().default('http://localhost:3000/reset'),
-  PASSWORD_RESET_TTL: duration.default(30 * 60_000),
-  PASSWORD_RESET_COOLDOWN: duration.default(60_000),
-  /** Also keys the video ids of `Idempotency-Key` requests (with a label of their own). */
-  PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525').meta({ description: 'nodemailer transport URL' }),
+  MAIL_FROM: z.string().default('Floodgate <no-reply@floodgate.local>').meta({ description: 'sender' }),
+  PASSWORD_RESET_URL_BASE: z
+    .url()
+    .default('http://localhost:3000/reset')
+    .meta({ description: 'link in reset mails' }),
+  PASSWORD_RESET_TTL: duration.default(30 * 60_000).meta({ description: 'token lifetime' }),
+  PASSWORD_RESET_COOLDOWN: duration
+    .default(60_000)
+    .meta({ description: 'repeat requests inside it send no second mail' }),
+  PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey).meta({
+    description:
+      'HMAC key for reset workflow ids and for the video ids of `Idempotency-Key` requests (no user ids or client keys in ids)',
+    shown: 'dev key',
+  }),
 
   // Local stack (npm start)
-  PROVIDER_SIM_PORT: port.default(4010),
-  SMTP_SINK_PORT: port.default(2525),
-  STACK_RESTART_CHILDREN: bool.default(true),
+  PROVIDER_SIM_PORT: port.default(4010).meta({ description: "local stack's simulated provider" }),
+  SMTP_SINK_PORT: port.default(2525).meta({ description: "local stack's SMTP sink" }),
+  STACK_RESTART_CHILDREN: bool
+    .default(true)
+    .meta({ description: '`npm start` restarts any crashed service, Temporal included (capped backoff)' }),
 
   // Cluster profile (npm run start:cluster); TEMPORAL_PORT and TEMPORAL_UI_PORT serve it too.
-  CLUSTER_POSTGRES_PORT: port.default(7432),
+  CLUSTER_POSTGRES_PORT: port.default(7432).meta({ description: 'cluster profile: PostgreSQL port' }),
   /** First of nine consecutive ports for the Temporal server's internal services and metrics. */
   // The server stores membership ports as PostgreSQL smallint: all nine must stay below 32768.
-  CLUSTER_PORT_BASE: port.max(32759, 'must be at most 32759 (nine ports below 32768)').default(7300),
+  CLUSTER_PORT_BASE: port
+    .max(32759, 'must be at most 32759 (nine ports below 32768)')
+    .default(7300)
+    .meta({ description: "cluster profile: first of 9 ports for Temporal's internal services and metrics" }),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
-  POSTGRES_BIN_DIR: z.string().optional(),
+  POSTGRES_BIN_DIR: z.string().optional().meta({
+    description: 'cluster profile: folder of `initdb` and `postgres`',
+    shown: '`pg_config --bindir`',
+  }),
   /** The user PostgreSQL runs as when the stack is started as root (PostgreSQL refuses root). */
-  POSTGRES_OS_USER: z.string().default('postgres'),
+  POSTGRES_OS_USER: z
+    .string()
+    .default('postgres')
+    .meta({ description: 'cluster profile: user PostgreSQL runs as when started as root' }),
   // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
-  STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10).meta({
+    description:
+      'Niceness (0–19) of the video lane (the worker, or the autoscaler and its replicas) and the provider simulator in `npm start` and `start:cluster`; the API, urgent worker and Temporal stay at normal priority (0 = off)',
+  }),
   // off: the local stack runs no video worker (they run elsewhere, against the same Temporal).
-  STACK_VIDEO_LANE: z.enum(['on', 'off']).default('on'),
+  STACK_VIDEO_LANE: z.enum(['on', 'off']).default('on').meta({
+    description:
+      '`off`: `npm start` and `start:cluster` run no video worker here (run `npx tsx src/workers/video.ts` elsewhere against the same Temporal); set `READY_TASK_QUEUES=urgent` too while no video worker polls',
+  }),
   /** `own`: `npm start` runs a second dev server for the urgent lane, so resets never queue behind video tasks. */
-  STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared'),
+  STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared').meta({
+    description:
+      '`own`: `npm start` also runs a dev server for the urgent lane alone (`DATA_DIR/temporal-urgent.sqlite`, its own Web UI) and sets `URGENT_TEMPORAL_ADDRESS` for the API and workers; `TEMPORAL_DEV_SERVER_ARGS` applies to the first server only (`URGENT_TEMPORAL_DEV_SERVER_ARGS` to this one)',
+  }),
 });
 
-export type Env = z.input<typeof schema>;
+export type Env = z.input<typeof configSchema>;
 export type Config = ReturnType<typeof loadConfig>;
 
 export class ConfigError extends Error {}
@@ -199,7 +355,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   // An empty variable means "unset", as in most shells' `VAR= command` usage.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(present);
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

@@ -23,7 +23,7 @@ export interface ProviderStats {
     acked: number;
     /** 2xx answers by status code (e.g. 202 accepted, 200 duplicate or late). */
     ackedByStatus: Record<string, number>;
-    /** Attempts without a 2xx, by status code, or `network` / `timeout`. */
+    /** Attempts without a 2xx, by status code (see `answerKey`), or `network` / `timeout`. */
     failedByStatus: Record<string, number>;
     /** Attempts that were redeliveries after a failure. */
     retries: number;

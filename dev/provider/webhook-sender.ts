@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { answerKey } from './answer-key.js';
 import type { StatsBook } from './provider-stats.js';
 import type { TimerSet } from './timer-set.js';
 
@@ -88,14 +89,14 @@ export class WebhookSender {
     const w = this.stats.counters.webhooks;
     w.attempts += 1;
     if (attempt > 1) w.retries += 1;
-    const outcome = await this.post(message);
+    const { outcome, retryAfter } = await this.post(message);
     if (this.aborter.signal.aborted) return;
     if (typeof outcome === 'number' && outcome >= 200 && outcome < 300) {
       w.acked += 1;
       this.stats.bump(w.ackedByStatus, outcome);
       return;
     }
-    this.stats.bump(w.failedByStatus, outcome);
+    this.stats.bump(w.failedByStatus, typeof outcome === 'number' ? answerKey(outcome, retryAfter) : outcome);
     if (
       typeof outcome === 'number' &&
       outcome >= 400 &&
@@ -116,8 +117,10 @@ export class WebhookSender {
     this.timers.after(delay, () => this.enqueue(() => this.attempt(message, attempt + 1)));
   }
 
-  /** The response status, or why there was none. */
-  private async post(message: OutgoingWebhook): Promise<number | 'network' | 'timeout'> {
+  /** The response status and its `Retry-After`, or why there was no response. */
+  private async post(
+    message: OutgoingWebhook,
+  ): Promise<{ outcome: number | 'network' | 'timeout'; retryAfter: string | null }> {
     const now = new Date();
     const headers = {
       'content-type': 'application/json',
@@ -138,9 +141,9 @@ export class WebhookSender {
       const elapsed = performance.now() - started;
       await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) this.stats.ackLatency.record(elapsed);
-      return res.status;
+      return { outcome: res.status, retryAfter: res.headers.get('retry-after') };
     } catch {
-      return timeout.aborted ? 'timeout' : 'network';
+      return { outcome: timeout.aborted ? 'timeout' : 'network', retryAfter: null };
     }
   }
 }

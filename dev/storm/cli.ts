@@ -30,7 +30,10 @@ function waitTimeout(args: StormArgs, reconcileAfterMs: number): number {
   return Math.max(args.timeoutMs, needed);
 }
 
-/** `npm run storm`: drives the simulated provider against a running stack; exit 1 if anything was lost. */
+/**
+ * `npm run storm`: drives the simulated provider against a running stack; exit 1 when the run
+ * failed (see `stormPassed`: a loss, a 5xx other than 503 + Retry-After, a job without exactly one file).
+ */
 async function main(): Promise<number> {
   const config = loadConfig();
   const args = parseStormArgs(process.argv.slice(2), {
@@ -92,5 +95,5 @@ async function main(): Promise<number> {
   }
 }
 
-// Exit 2: the run could not be made (bad arguments, no stack); 1 is kept for "something was lost".
+// Exit 2: the run could not be made (bad arguments, no stack); 1 is kept for "the run failed".
 main().then((code) => process.exit(code), exitOnFailure('storm', { code: 2, plain: [ArgsError] }));

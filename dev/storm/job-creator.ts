@@ -1,3 +1,4 @@
+import { answerKey } from '../provider/answer-key.js';
 import type { StormMode } from './args.js';
 import type { ProviderControl } from './provider-control.js';
 
@@ -13,8 +14,8 @@ export interface JobCreatorDeps {
   provider: ProviderControl;
   /** How `POST /videos` is sent (the storm retries like a real sender); plain fetch by default. */
   send?: (url: string, init: RequestInit) => Promise<Response>;
-  /** Called for every `POST /videos` answer, for latency and 5xx accounting. */
-  onSubmitAnswer(status: number | 'network', ms: number): void;
+  /** Called for every `POST /videos` answer (its `answerKey`, or `network`), for latency and 5xx accounting. */
+  onSubmitAnswer(answer: string, ms: number): void;
 }
 
 const TENANTS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
@@ -41,7 +42,7 @@ export function createJobCreator(deps: JobCreatorDeps): (count: number) => Promi
         }),
         signal: AbortSignal.timeout(30_000),
       });
-      deps.onSubmitAnswer(res.status, performance.now() - started);
+      deps.onSubmitAnswer(answerKey(res.status, res.headers.get('retry-after')), performance.now() - started);
       if (res.status !== 202) return undefined;
       const { videoId } = (await res.json()) as { videoId: string };
       return { videoId, via: 'submit' };

@@ -1,3 +1,5 @@
+import { answerKey } from '../provider/answer-key.js';
+
 export interface RetryCounters {
   /** Calls made by the caller (one per logical request, however many attempts it took). */
   calls: number;
@@ -5,7 +7,7 @@ export interface RetryCounters {
   retries: number;
   /** Calls abandoned after the last scheduled retry. */
   gaveUp: number;
-  /** Failed attempts by status, or `network` / `timeout`. */
+  /** Failed attempts by status (see `answerKey`), or `network` / `timeout`. */
   failedByStatus: Record<string, number>;
 }
 
@@ -51,7 +53,7 @@ export function retryingFetch(opts: RetryingFetchOptions) {
       try {
         const res = await fetch(url, { ...init, signal: timeout });
         if (!retryable(res.status)) return res;
-        failure = String(res.status);
+        failure = answerKey(res.status, res.headers.get('retry-after'));
         retryAfterMs = Number(res.headers.get('retry-after')) * 1000 || 0;
         if (attempt >= opts.scheduleMs.length) {
           counters.failedByStatus[failure] = (counters.failedByStatus[failure] ?? 0) + 1;

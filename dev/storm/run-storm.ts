@@ -7,7 +7,7 @@ import type { ProviderControl } from './provider-control.js';
 import { driveAtRate } from './rate-driver.js';
 import { checkStoredFiles } from './storage-check.js';
 import { newRetryCounters, type RetryCounters } from './retrying-fetch.js';
-import { countServerErrors, webhookSection, type StormSummary } from './summary.js';
+import { sortServerAnswers, stormPassed, webhookSection, type StormSummary } from './summary.js';
 import { waitForTerminal, type JobOutcome } from './wait-for-terminal.js';
 
 export interface RunStormOptions {
@@ -54,9 +54,9 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
       apiKey: opts.apiKey,
       provider: opts.provider,
       send: opts.send,
-      onSubmitAnswer: (status, ms) => {
-        submitStatuses[status] = (submitStatuses[status] ?? 0) + 1;
-        if (status === 202) submitLatency.record(ms);
+      onSubmitAnswer: (answer, ms) => {
+        submitStatuses[answer] = (submitStatuses[answer] ?? 0) + 1;
+        if (answer === '202') submitLatency.record(ms);
       },
     });
     await driveAtRate({
@@ -91,7 +91,11 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
   const recoveredAfterGiveUp = jobs.filter(
     (j) => gaveUpOn.has(j.videoId) && outcomes.get(j.videoId) !== 'pending',
   ).length;
-  const serverErrors = countServerErrors(stats.webhooks.failedByStatus) + countServerErrors(submitStatuses);
+  // The sender's counters see every attempt (a 500 retried into a 202 too); without them, the final answers.
+  const { retryLater, serverErrors } = sortServerAnswers(
+    stats.webhooks.failedByStatus,
+    opts.senderCounters?.failedByStatus ?? submitStatuses,
+  );
   const summary: StormSummary = {
     mode: opts.mode,
     elapsedMs: Date.now() - started,
@@ -114,16 +118,13 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
       recoveredAfterGiveUp,
     },
     sender: structuredClone(opts.senderCounters ?? newRetryCounters()),
+    retryLater,
     serverErrors,
     storage,
     lostIds,
     ok: false,
   };
-  summary.ok =
-    summary.outcomes.lost === 0 &&
-    serverErrors === 0 &&
-    summary.jobs.created === summary.jobs.requested &&
-    (!storage || (storage.missing.length === 0 && storage.multiple.length === 0));
+  summary.ok = stormPassed(summary);
   return summary;
 }
 

@@ -29,17 +29,46 @@ export interface StormSummary {
   outcomes: { completed: number; failed: number; lost: number; recoveredAfterGiveUp: number };
   /** The storm's own calls (`POST /videos`, provider control): retries and give-ups. */
   sender: RetryCounters;
-  /** 5xx answers seen anywhere: webhook deliveries and `POST /videos`. */
+  /** 503 + Retry-After answers seen anywhere: Floodgate's documented "retry later", which senders retry. */
+  retryLater: number;
+  /** Any other 5xx answer seen anywhere (webhook deliveries and the storm's own calls): fails the run. */
   serverErrors: number;
   storage?: StorageCheck;
   lostIds: string[];
   ok: boolean;
 }
 
-export function countServerErrors(byStatus: Record<string, number>): number {
-  return Object.entries(byStatus)
-    .filter(([status]) => Number(status) >= 500)
-    .reduce((sum, [, n]) => sum + n, 0);
+/**
+ * Sorts 5xx answers (keys as `answerKey` writes them) into the documented 503 + Retry-After,
+ * which senders retry, and every other 5xx, which is a fault.
+ */
+export function sortServerAnswers(...byStatus: Array<Record<string, number>>): {
+  retryLater: number;
+  serverErrors: number;
+} {
+  let retryLater = 0;
+  let serverErrors = 0;
+  for (const [key, n] of byStatus.flatMap((map) => Object.entries(map))) {
+    if (key === '503') retryLater += n;
+    else if (parseInt(key, 10) >= 500) serverErrors += n;
+  }
+  return { retryLater, serverErrors };
+}
+
+/** What the run's exit status rests on. */
+export type StormVerdictInput = Pick<StormSummary, 'jobs' | 'outcomes' | 'serverErrors' | 'storage'>;
+
+/**
+ * A storm passes when every requested job was created, none was lost, no 5xx other than
+ * 503 + Retry-After was seen, and (when checked) every completed job has exactly one stored file.
+ */
+export function stormPassed(s: StormVerdictInput): boolean {
+  return (
+    s.outcomes.lost === 0 &&
+    s.serverErrors === 0 &&
+    s.jobs.created === s.jobs.requested &&
+    (!s.storage || (s.storage.missing.length === 0 && s.storage.multiple.length === 0))
+  );
 }
 
 export function webhookSection(stats: ProviderStats): StormSummary['webhooks'] {
@@ -95,7 +124,8 @@ export function formatSummary(s: StormSummary): string {
       `${s.outcomes.recoveredAfterGiveUp} jobs whose webhook the provider gave up on (by polling)`,
     ],
     ['lost', String(s.outcomes.lost) + (s.lostIds.length ? ` (${s.lostIds.slice(0, 5).join(', ')}…)` : '')],
-    ['5xx seen', String(s.serverErrors)],
+    ['503 + Retry-After', `${s.retryLater} (retried by the sender; not a failure)`],
+    ['other 5xx', String(s.serverErrors)],
   ];
   if (s.storage) {
     rows.push([

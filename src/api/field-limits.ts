@@ -1,7 +1,7 @@
 /**
  * The longest value Floodgate accepts for each id, header and field that comes from outside,
  * checked before the value is used; over it the answer is 400 naming the field. Documented in
- * the README's HTTP API section: change both together.
+ * docs/api.md's input limits: change both together.
  */
 export const FIELD_LIMITS = {
   /** `webhook-id` header (the replicate source's event id), printable ASCII. */

@@ -45,7 +45,7 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'matching.backlogNegligibleAge': '1s',
   // A worker with a free slot gets the activity its workflow task just scheduled in the reply
   // to that task's completion: no transfer task, no match, no poll for it on the server. The
-  // reset mail gains; video activities were never seen dispatched eagerly (see the README).
+  // reset mail gains; video activities were never seen dispatched eagerly (bench runs; see git history).
   'system.enableActivityEagerExecution': true,
 };
 

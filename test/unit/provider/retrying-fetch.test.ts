@@ -17,7 +17,7 @@ describe('storm sender retries like a webhook sender', () => {
       hits += 1;
       const status = script.shift() ?? 202;
       if (status === 0) return; // never answers: the attempt times out
-      res.writeHead(status, status === 429 ? { 'retry-after': '0' } : {}).end();
+      res.writeHead(status, status === 429 || status === 503 ? { 'retry-after': '0' } : {}).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/videos`;

@@ -20,7 +20,7 @@ const DEFAULTS = {
 };
 
 describe('storm: argument parsing, percentiles, rate driver, storage check', () => {
-  it('parses rates and durations in the units the README uses', () => {
+  it('parses rates and durations in the units the docs use', () => {
     assert.equal(parseRate('1500/min'), 25);
     assert.equal(parseRate('10/s'), 10);
     assert.equal(parseDuration('60s', '--duration'), 60_000);

@@ -22,7 +22,8 @@ export async function startWebhookReceiver(
       const hook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       const status = answer(hook, received.length + 1);
       received.push({ ...hook, status });
-      res.writeHead(status).end();
+      // Floodgate's 503 always says when to come back.
+      res.writeHead(status, status === 503 ? { 'retry-after': '1' } : {}).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
