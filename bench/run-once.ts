@@ -1,9 +1,10 @@
 import type { LatencySummary } from '../dev/provider/latency-recorder.js';
 import { summarize } from '../dev/provider/latency-recorder.js';
 import { httpProvider } from '../dev/storm/provider-control.js';
-import type { Client } from '@temporalio/client';
-import { loadConfig } from '../src/config.js';
-import { VIDEO_WORKFLOW_TYPE } from '../src/shared/video-job.js';
+import { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../src/config.js';
+import { URGENT_NAMESPACE } from '../src/stack/cluster-stack.js';
+import { createDataConverter } from '../src/temporal/data-converter.js';
 import { connectClient } from '../src/temporal/client.js';
 import { probeAcks, type AckProbeResult } from './ack-probe.js';
 import { measureIngest, type IngestResult } from './ingest-capacity.js';
@@ -65,18 +66,19 @@ export interface PhaseResult {
   disk?: DiskUse;
   /** Moments the machine gave an idle thread in the bench no time (≥ 200 ms). */
   machineStalls?: StallWatchResult;
-  /** A storm's whole cost: from its first webhook until its last job closed. */
-  engineCost?: StormEngineCost;
 }
 
-/** CPU seconds of each process, and the server's persistence work, over one storm's every job. */
+/**
+ * What a steady storm costs, with nothing else running (no resets): each process's CPU seconds
+ * and the server's persistence work over the storm's own duration. At a rate the stack keeps up
+ * with, the work done in the window is the work the window's webhooks brought.
+ */
 export interface StormEngineCost {
-  /** Webhooks the API accepted in the storm. */
+  perMinute: number;
+  /** Webhooks the API accepted in the window. */
   webhooksAccepted: number;
   cpuSeconds: CpuSecondsByRole;
   serverWorkPerJob: ServerWorkPerJob;
-  /** Video jobs still running when the window closed (bounded wait): their rest is not counted. */
-  jobsStillRunning: number;
 }
 
 /**
@@ -100,6 +102,8 @@ export interface RunResult {
   eagerActivityDispatches?: number;
   /** History of the completed video jobs, counted per job (median of a sample). */
   jobHistory?: JobHistoryCost;
+  /** The steady storm again, without resets: what it costs each process. */
+  cost?: StormEngineCost;
   /** The machine's speed just before the stack started and just after it stopped. */
   machineSpeed?: { before: MachineSpeed; after: MachineSpeed };
 }
@@ -125,10 +129,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const config = loadConfig({ ...process.env, ...stack.env });
   const client = await connectClient(config, stack.temporalAddress);
   const resetTarget = stack.resets ?? stack;
-  const resetClient =
-    resetTarget.temporalAddress === stack.temporalAddress
-      ? client
-      : await connectClient(config, resetTarget.temporalAddress);
+  const resetClient = await resetsClient(config, client, resetTarget.temporalAddress, stack.temporalAddress);
   const mail = watchMailFolder(resetTarget.mailDir);
   const provider = httpProvider(stack.providerUrl);
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
@@ -170,8 +171,6 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const stormPhase = async (name: string, perMinute: number, durationMs: number): Promise<PhaseResult> => {
     await provider.resetStats();
     const timersBefore = await ackTimers();
-    const processCpu = startProcessCpuWindow();
-    const serverWork = await startServerWorkWindow(stack.serverMetricsUrl);
     // The probe's webhooks are part of the phase's rate, so the stack sees `perMinute` in all.
     const stormPerMinute = perMinute - s.ackProbePerSecond * 60;
     const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: stormPerMinute, durationMs });
@@ -195,16 +194,8 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     const acksWithin50ms = { api: within(0), server: within(1) };
     s.log(`${profile.name}: ${name}: waiting until every webhook is acknowledged…`);
     const webhooks = await settleWebhooks(provider, 180_000);
-    const jobsStillRunning = await waitForVideoJobsToClose(client, 120_000);
-    const engineCost: StormEngineCost = {
-      webhooksAccepted: webhooks.acked,
-      cpuSeconds: processCpu(),
-      serverWorkPerJob: await serverWork(webhooks.acked / WEBHOOKS_PER_JOB),
-      jobsStillRunning,
-    };
     return {
       ...measured,
-      engineCost,
       webhooks: { ...webhooks, ack: ackDuringLoad },
       acksWithin50ms,
       ackProbe,
@@ -212,11 +203,25 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     };
   };
 
+  const costPhase = async (perMinute: number, durationMs: number): Promise<StormEngineCost> => {
+    s.log(`${profile.name}: cost: ${perMinute} webhooks/min for ${durationMs / 1000}s, no resets…`);
+    await provider.resetStats();
+    const processCpu = startProcessCpuWindow();
+    const serverWork = await startServerWorkWindow(stack.serverMetricsUrl);
+    await driveWebhooks({ provider, webhookUrl, webhooksPerMinute: perMinute, durationMs });
+    const cpuSeconds = processCpu();
+    const accepted = (await provider.stats()).webhooks.acked;
+    const serverWorkPerJob = await serverWork(accepted / WEBHOOKS_PER_JOB);
+    await settleWebhooks(provider, 180_000);
+    return { perMinute, webhooksAccepted: accepted, cpuSeconds, serverWorkPerJob };
+  };
+
   try {
     s.log(`${profile.name}: warm-up ${s.warmUpMs / 1000}s…`);
     await resets(s.warmUpMs);
     const idle = await phase('idle', s.idleMs);
     const steady = await stormPhase('steady', s.steadyPerMinute, s.steadyMs);
+    const cost = await costPhase(s.steadyPerMinute, s.steadyMs);
     const burst = await stormPhase('burst', s.burstPerMinute, s.burstMs);
     s.log(`${profile.name}: ingest capacity, ${s.ingestRounds} interleaved rounds…`);
     const ingest = await measureIngest({
@@ -233,21 +238,34 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
       'activity_eager_execution',
     );
     const jobHistory = await sampleJobHistories(client);
-    return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches, jobHistory };
+    return { profile: profile.name, idle, steady, burst, ingest, eagerActivityDispatches, jobHistory, cost };
   } finally {
     mail.close();
-    if (resetClient !== client) await resetClient.connection.close();
+    if (resetClient.connection !== client.connection) await resetClient.connection.close();
     await client.connection.close();
   }
 }
 
-/** Waits (bounded) until no video job is running; returns how many still were. */
-async function waitForVideoJobsToClose(client: Client, timeoutMs: number): Promise<number> {
-  const query = `WorkflowType = "${VIDEO_WORKFLOW_TYPE}" AND ExecutionStatus = "Running"`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { count } = await client.workflow.count(query);
-    if (count === 0 || Date.now() > deadline) return count;
-    await new Promise((r) => setTimeout(r, 1_000));
+/**
+ * A client where the stack runs its resets: their own server if it has one, and there the
+ * urgent lane's own namespace if the stack registered it (the cluster profile since it has
+ * one; an older checkout's stack keeps resets in the shared namespace).
+ */
+async function resetsClient(
+  config: Config,
+  shared: Client,
+  address: string,
+  sharedAddress: string,
+): Promise<Client> {
+  const onServer = address === sharedAddress ? shared : await connectClient(config, address);
+  try {
+    await onServer.workflowService.describeNamespace({ namespace: URGENT_NAMESPACE });
+  } catch {
+    return onServer;
   }
+  return new Client({
+    connection: onServer.connection,
+    namespace: URGENT_NAMESPACE,
+    dataConverter: createDataConverter(config),
+  });
 }

@@ -320,6 +320,15 @@ export const configSchema = z.object({
     .max(32759, 'must be at most 32759 (nine ports below 32768)')
     .default(7300)
     .meta({ description: "cluster profile: first of 9 ports for Temporal's internal services and metrics" }),
+  /** The Temporal server's dynamic config: the lanes' per-namespace budgets live there. */
+  CLUSTER_DYNAMIC_CONFIG_FILE: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        "cluster profile: the Temporal server's dynamic config file, where the video namespace's budget is set (re-read every 10 s)",
+      shown: '`temporal-compose/dynamicconfig/floodgate.yaml`',
+    }),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
   POSTGRES_BIN_DIR: z.string().optional().meta({
     description: 'cluster profile: folder of `initdb` and `postgres`',
@@ -505,6 +514,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: {
       postgresPort: e.CLUSTER_POSTGRES_PORT,
       portBase: e.CLUSTER_PORT_BASE,
+      /** Undefined: the file shared with docker-compose.yml. */
+      dynamicConfigFile: e.CLUSTER_DYNAMIC_CONFIG_FILE && resolve(e.CLUSTER_DYNAMIC_CONFIG_FILE),
       postgresBinDir: e.POSTGRES_BIN_DIR,
       postgresOsUser: e.POSTGRES_OS_USER,
       dir: resolve(dataDir, 'cluster'),

@@ -66,7 +66,14 @@ export class UnsupportedMediaTypeError extends AppError {
 
 /** Temporal unreachable or too slow: the caller should retry; nothing was recorded. */
 export class UnavailableError extends AppError {
-  constructor(message = 'temporarily unavailable, retry later', retryAfterSeconds = 5) {
-    super(503, 'unavailable', message, { 'Retry-After': String(retryAfterSeconds) });
+  constructor(message = 'temporarily unavailable, retry later', retryAfterSeconds = 5, code = 'unavailable') {
+    super(503, code, message, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+/** The server refused the work over its lane's budget: capacity is kept for the urgent lane. */
+export class OverBudgetError extends UnavailableError {
+  constructor() {
+    super("over the video lane's budget on the Temporal server; retry shortly", 1, 'over_budget');
   }
 }

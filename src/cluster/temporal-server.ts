@@ -55,7 +55,8 @@ export function temporalServerService(config: Config, binaries: ClusterBinaries)
       TEMPORAL_WORKER_PORT: String(ports.worker),
       TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
       TEMPORAL_METRICS_PORT: String(ports.metrics),
-      TEMPORAL_DYNAMIC_CONFIG_FILE: join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'),
+      TEMPORAL_DYNAMIC_CONFIG_FILE:
+        config.cluster.dynamicConfigFile ?? join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'),
     },
   };
 }

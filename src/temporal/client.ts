@@ -7,9 +7,7 @@ import {
 } from '@temporalio/client';
 import type { Config } from '../config.js';
 import { createDataConverter } from './data-converter.js';
-
-/** gRPC's code for "resource exhausted" (a rate or budget limit). */
-const RESOURCE_EXHAUSTED = 8;
+import { RESOURCE_EXHAUSTED } from './over-budget.js';
 
 /** The address to use: TEMPORAL_ADDRESS, else the local dev server the stack starts. */
 export function temporalAddress(config: Config): string {

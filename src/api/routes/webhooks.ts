@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { ApiDeps } from '../deps.js';
-import { AppError, NotFoundError } from '../errors.js';
+import { AppError, NotFoundError, OverBudgetError } from '../errors.js';
 import { parseJson, readRawBody, requireJsonContentType } from '../middleware/json-body.js';
 import { headersKeepingRepeats } from '../raw-headers.js';
 import { createWebhookAdapters } from '../webhooks/adapters.js';
@@ -59,7 +59,9 @@ export function webhookRoutes(deps: ApiDeps): Router {
       ctx.body = { result: outcome, videoId: webhook.event.videoId };
     } catch (err) {
       const status = err instanceof AppError ? err.status : 500;
-      outcomes.inc({ source, outcome: REJECTION_BY_STATUS[status] ?? 'error' });
+      const outcome =
+        err instanceof OverBudgetError ? 'over_budget' : (REJECTION_BY_STATUS[status] ?? 'error');
+      outcomes.inc({ source, outcome });
       throw err;
     } finally {
       stopTimer();

@@ -2,7 +2,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { providerEventSignal, VIDEO_WORKFLOW_TYPE, type ProviderEvent } from '../../shared/video-job.js';
 import type { videoJob } from '../../workflows/video-job.js';
 import type { ApiDeps } from '../deps.js';
-import { UnavailableError } from '../errors.js';
+import { OverBudgetError, UnavailableError } from '../errors.js';
+import { isOverBudget } from '../../temporal/over-budget.js';
 import { videoStartOptions } from '../videos/video-start-options.js';
 import type { NormalizedWebhook } from './webhook-adapter.js';
 
@@ -12,7 +13,8 @@ export type DeliveryOutcome = 'accepted' | 'late';
  * Hands one event to its VideoJob: signals the running job, or starts (adopts) it with the
  * event as its first signal — one atomic call. A closed job is never re-opened
  * (REJECT_DUPLICATE): its events are "late". The answer waits for the server, bounded by the
- * ack deadline; anything short of the server's yes is a 503 so the sender retries.
+ * ack deadline; anything short of the server's yes is a 503 so the sender retries. A refusal over
+ * the video namespace's budget (the engine's lane isolation) is a 503 too, with a short Retry-After.
  */
 export async function deliverEvent(
   deps: Pick<ApiDeps, 'client' | 'config' | 'log'>,
@@ -45,6 +47,8 @@ export async function deliverEvent(
     return 'accepted';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'late';
+    // The video namespace's budget on the server is spent: say so at once, retry soon.
+    if (isOverBudget(err)) throw new OverBudgetError();
     deps.log.warn(
       { err: String(err), videoId: event.videoId, eventId: event.eventId },
       'webhook not recorded',

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { signedReplicateWebhook } from '../../bench/signed-webhook.js';
+import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
+import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
+import { connectClient } from '../../src/temporal/client.js';
+import { freePort, freePortRange } from '../support/free-port.js';
+
+/** The video namespace's budget in this test: small enough that a short flood spends it. */
+const VIDEO_NAMESPACE_RPS = 4;
+
+/**
+ * Lane isolation at the engine, on `npm run start:cluster`'s own start path: password resets run
+ * in a namespace of their own, and the video namespace has a budget in the server's dynamic
+ * config (here a tiny one, given through CLUSTER_DYNAMIC_CONFIG_FILE). A webhook flood beyond the
+ * budget is refused by the server and answered 503 with a short Retry-After at once, while a
+ * password reset in its own namespace goes through.
+ */
+describe('cluster profile: the video lane has a budget on the engine; the urgent lane does not share it', function () {
+  this.timeout(300_000);
+  let dataDir: string;
+  let cluster: ClusterStack;
+  let client: Client;
+  let urgent: Client;
+
+  before(async function () {
+    this.timeout(240_000);
+    dataDir = mkdtempSync(join(tmpdir(), 'floodgate-lane-budget-'));
+    // The profile's own dynamic config, with the video namespace's budget made tiny.
+    const dynamicConfig = join(dataDir, 'dynamicconfig.yaml');
+    const shipped = readFileSync(join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'), 'utf8');
+    assert.match(
+      shipped,
+      /frontend\.namespaceRPS:\n {2}- value: \d+\n {4}constraints:\n {6}namespace: default\n/,
+    );
+    writeFileSync(
+      dynamicConfig,
+      shipped.replace(/(frontend\.namespaceRPS:\n {2}- value: )\d+/, `$1${VIDEO_NAMESPACE_RPS}`),
+    );
+    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const temporalBase = await freePortRange(10);
+    cluster = await startCluster({
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        TEMPORAL_ADDRESS: '',
+        DATA_DIR: dataDir,
+        PORT: String(api),
+        TEMPORAL_PORT: String(temporalBase + 9),
+        TEMPORAL_UI_PORT: String(ui),
+        CLUSTER_PORT_BASE: String(temporalBase),
+        CLUSTER_POSTGRES_PORT: String(postgres),
+        CLUSTER_DYNAMIC_CONFIG_FILE: dynamicConfig,
+        SMTP_SINK_PORT: String(smtp),
+        PROVIDER_SIM_PORT: String(provider),
+      },
+    });
+    client = await connectClient(cluster.config, cluster.temporalAddress);
+    urgent = await connectClient(cluster.config, cluster.temporalAddress, URGENT_NAMESPACE);
+  });
+
+  after(async function () {
+    this.timeout(90_000);
+    await client?.connection.close();
+    await urgent?.connection.close();
+    await cluster?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const apiUrl = () => `http://127.0.0.1:${cluster.config.api.port}`;
+
+  it('registers the urgent lane its own namespace and serves it', async () => {
+    assert.equal(cluster.config.temporal.urgentNamespace, URGENT_NAMESPACE);
+    await urgent.workflowService.describeNamespace({ namespace: URGENT_NAMESPACE });
+    assert.equal((await fetch(`${apiUrl()}/readyz`)).status, 200);
+  });
+
+  it('answers a flood over the video budget 503 + Retry-After at once, and a reset still goes through', async () => {
+    const secret = cluster.config.webhooks.replicateSecrets[0]!;
+    const flood = Array.from({ length: 80 }, async (_, i) => {
+      const d = signedReplicateWebhook(secret, `msg-budget-${i}`, `pred-budget-${i}`, 'processing');
+      const started = performance.now();
+      const res = await fetch(`${apiUrl()}/webhooks/replicate?videoId=budget-${i}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(d.headers as Record<string, string>) },
+        body: d.rawBody,
+      });
+      const body = (await res.json()) as { error?: { code?: string } };
+      return {
+        status: res.status,
+        ms: performance.now() - started,
+        retryAfter: res.headers.get('retry-after'),
+        code: body.error?.code,
+      };
+    });
+    const answers = await Promise.all(flood);
+    const refused = answers.filter((a) => a.status === 503);
+    const summary = JSON.stringify(answers.map((a) => `${a.status}/${a.code ?? ''}/${Math.round(a.ms)}`));
+    assert.ok(
+      refused.length > 0,
+      `no webhook was refused over a budget of ${VIDEO_NAMESPACE_RPS}/s: ${summary}`,
+    );
+    assert.ok(
+      answers.some((a) => a.status === 202),
+      `none accepted: ${summary}`,
+    );
+    assert.ok(
+      answers.every((a) => a.status === 202 || a.status === 503),
+      summary,
+    );
+    for (const r of refused) {
+      assert.equal(r.code, 'over_budget', summary);
+      assert.equal(r.retryAfter, '1');
+    }
+    const slowest = Math.max(...refused.map((r) => r.ms));
+    // Refused by the server's budget, not after a wait: no retry, no ack deadline spent.
+    assert.ok(slowest < 1_000, `a refusal took ${Math.round(slowest)} ms: ${summary}`);
+
+    const email = `budget-${Date.now()}@example.com`;
+    const reset = await fetch(`${apiUrl()}/password-resets`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${cluster.config.api.apiKeys[0]}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ userId: 'u-budget', email }),
+    });
+    assert.equal(reset.status, 202, await reset.text());
+    const mailDir = join(cluster.config.dataDir, 'mail');
+    const deadline = Date.now() + 30_000;
+    let mailed = false;
+    while (!mailed && Date.now() < deadline) {
+      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
+      mailed = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
+      if (!mailed) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(mailed, 'the reset was mailed');
+    // Visibility follows the run a moment later: wait for the reset to be listed.
+    const listed = async (c: Client) => (await c.workflow.count('WorkflowType = "passwordReset"')).count;
+    const until = Date.now() + 15_000;
+    while ((await listed(urgent)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(
+      [await listed(urgent), await listed(client)],
+      [1, 0],
+      'the reset ran in the urgent namespace',
+    );
+  });
+});
