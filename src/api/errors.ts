@@ -71,9 +71,9 @@ export class UnavailableError extends AppError {
   }
 }
 
-/** The server refused the work over its lane's budget: capacity is kept for the urgent lane. */
+/** The server refused the work over its lane's budget: capacity is kept for the other lane. */
 export class OverBudgetError extends UnavailableError {
   constructor() {
-    super("over the video lane's budget on the Temporal server; retry shortly", 1, 'over_budget');
+    super("over this lane's budget on the Temporal server; retry shortly", 1, 'over_budget');
   }
 }

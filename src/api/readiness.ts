@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../shared/task-queues.js';
+import { urgentTemporalTarget } from '../temporal/client.js';
 import type { ApiDeps } from './deps.js';
 import { queuesWithoutPollers } from '../temporal/lane-pollers.js';
 
@@ -24,17 +25,18 @@ export function createReadinessCheck(
 ): () => Promise<Readiness> {
   let cached: { at: number; value: Promise<Readiness> } | undefined;
   const { client, urgentClient, config } = deps;
-  const servers: Array<{ client: Client; queues: string[] }> = [
-    { client, queues: config.api.readyTaskQueues },
+  const servers: Array<{ client: Client; namespace: string; queues: string[] }> = [
+    { client, namespace: config.temporal.namespace, queues: config.api.readyTaskQueues },
   ];
   if (urgentClient && urgentClient !== client) {
     servers.push({
       client: urgentClient,
+      namespace: urgentTemporalTarget(config).namespace,
       queues: config.api.readyTaskQueues.filter((q) => q === TASK_QUEUES.urgent),
     });
   }
 
-  async function checkServer(server: Client, queues: string[]): Promise<Readiness> {
+  async function checkServer(server: Client, namespace: string, queues: string[]): Promise<Readiness> {
     try {
       // Bounded twice: a deadline for a server that does not answer, and the client's short
       // retry budget for one that refuses connections (src/temporal/client.ts).
@@ -45,7 +47,7 @@ export function createReadinessCheck(
     }
     try {
       const missing = await server.withDeadline(Date.now() + DEADLINE_MS, () =>
-        queuesWithoutPollers(server, server.options.namespace, queues),
+        queuesWithoutPollers(server, namespace, queues),
       );
       if (missing.length === 0) return { ready: true, temporal: 'reachable' };
       return { ready: false, temporal: 'reachable', lanesWithoutWorkers: missing };
@@ -56,7 +58,7 @@ export function createReadinessCheck(
   }
 
   async function check(): Promise<Readiness> {
-    const results = await Promise.all(servers.map((s) => checkServer(s.client, s.queues)));
+    const results = await Promise.all(servers.map((s) => checkServer(s.client, s.namespace, s.queues)));
     return results.find((r) => !r.ready) ?? results[0]!;
   }
 

@@ -1,7 +1,8 @@
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../logger.js';
-import { AppError, UnavailableError } from '../errors.js';
+import { isOverBudget } from '../../temporal/over-budget.js';
+import { AppError, OverBudgetError, UnavailableError } from '../errors.js';
 
 /** First in the stack: maps AppErrors to their status, hides everything else behind a 500. */
 export function errorHandler(opts: { log: Logger }): Middleware {
@@ -9,8 +10,13 @@ export function errorHandler(opts: { log: Logger }): Middleware {
     try {
       await next();
     } catch (caught) {
-      // Temporal down or too slow on any route is the caller's cue to retry, never a 500.
-      const err = temporalUnavailable(caught) ? new UnavailableError() : caught;
+      // Temporal down, too slow or over a lane's budget on any route is the caller's cue to
+      // retry, never a 500.
+      const err = isOverBudget(caught)
+        ? new OverBudgetError()
+        : temporalUnavailable(caught)
+          ? new UnavailableError()
+          : caught;
       if (err instanceof AppError) {
         ctx.status = err.status;
         ctx.set(err.headers);
