@@ -162,6 +162,11 @@ const schema = z.object({
   POSTGRES_BIN_DIR: z.string().optional(),
   /** The user PostgreSQL runs as when the stack is started as root (PostgreSQL refuses root). */
   POSTGRES_OS_USER: z.string().default('postgres'),
+  /**
+   * As root: where PostgreSQL's folders live (one per DATA_DIR), a place that user can reach even
+   * when DATA_DIR sits below a 0700 folder (see src/cluster/postgres-home.ts).
+   */
+  POSTGRES_STATE_DIR: z.string().default('/var/lib/floodgate/postgres'),
   // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
   STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // off: the local stack runs no video worker (they run elsewhere, against the same Temporal).
@@ -174,6 +179,14 @@ export type Env = z.input<typeof schema>;
 export type Config = ReturnType<typeof loadConfig>;
 
 export class ConfigError extends Error {}
+
+/**
+ * LOG_LEVEL=debug or trace: start commands print the stack trace of an unexpected failure.
+ * Read on its own, so it works even when the rest of the configuration is invalid.
+ */
+export function wantsStackTraces(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   // An empty variable means "unset", as in most shells' `VAR= command` usage.
@@ -322,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       portBase: e.CLUSTER_PORT_BASE,
       postgresBinDir: e.POSTGRES_BIN_DIR,
       postgresOsUser: e.POSTGRES_OS_USER,
+      postgresStateDir: resolve(e.POSTGRES_STATE_DIR),
       dir: resolve(dataDir, 'cluster'),
     },
   };
