@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homePointer, removePostgresHome } from '../../src/cluster/postgres-home.js';
@@ -14,7 +23,7 @@ import { stackProcesses } from '../support/stack-processes.js';
  * user that cannot enter that folder, and the stack must come up anyway without opening up the
  * user's folders. The clone is of the working tree as it is now (a commit made with a private
  * index, so uncommitted changes are what is tested); `npm ci` is skipped by linking this
- * checkout's node_modules and .cache.
+ * checkout's node_modules and the Temporal programs in .cache.
  */
 describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
   this.timeout(300_000);
@@ -44,7 +53,13 @@ describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
     git(['clone', '--quiet', '--no-checkout', source, clone]);
     git(['checkout', '--quiet', commit], { cwd: clone });
     symlinkSync(join(source, 'node_modules'), join(clone, 'node_modules'));
-    symlinkSync(join(source, '.cache'), join(clone, '.cache'));
+    // The Temporal programs are linked one by one: the clone writes its own paths.json, which
+    // must not overwrite this checkout's.
+    const programs = join(source, '.cache', 'temporal');
+    mkdirSync(join(clone, '.cache', 'temporal'), { recursive: true });
+    for (const name of readdirSync(programs).filter((n) => n !== 'paths.json')) {
+      symlinkSync(join(programs, name), join(clone, '.cache', 'temporal', name));
+    }
 
     const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const temporalBase = await freePortRange(10);
