@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
 /**
@@ -73,9 +74,20 @@ const schema = z.object({
   /** Task queues that need a polling worker before /readyz says ready; "none" checks none. */
   READY_TASK_QUEUES: list.optional(),
 
-  // Temporal
+  // Temporal. The connection settings are @temporalio/envconfig's (src/temporal/connection-profile.ts):
+  // TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE win over the profile file's; unset both, and `npm start`
+  // runs a dev server.
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** A TOML file of connection profiles, as the Temporal CLI writes it. */
+  TEMPORAL_CONFIG_FILE: z.string().optional(),
+  TEMPORAL_PROFILE: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Extra `temporal server start-dev` arguments for the local stack, space-separated. */
@@ -221,6 +233,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dataDir = resolve(e.DATA_DIR);
+  let profile: ConnectionProfile;
+  try {
+    profile = loadConnectionProfile(present as Record<string, string>);
+  } catch (err) {
+    throw new ConfigError(
+      `invalid configuration:\n  TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE / TEMPORAL_TLS_*: ${(err as Error).message}`,
+    );
+  }
   let encryptionKeys: EncryptionKey[] = [];
   if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
     try {
@@ -256,8 +276,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     temporal: {
       /** Undefined means: the local stack starts and owns a dev server. */
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      address: profile.address,
+      namespace: profile.namespace ?? e.TEMPORAL_NAMESPACE,
+      /** API key, TLS and gRPC metadata for every connection (src/temporal/connection-options.ts). */
+      connection: { apiKey: profile.apiKey, tls: profile.tls, metadata: profile.metadata },
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS,

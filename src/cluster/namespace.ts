@@ -24,7 +24,11 @@ export interface NamespaceOutcome {
   attributesAdded: string[];
 }
 
-/** Resolves once the frontend answers gRPC (the server may still be joining its ring). */
+/**
+ * Resolves once the frontend answers gRPC (the server may still be joining its ring). These
+ * calls reach the server the cluster profile itself runs, plain on loopback, so they take no
+ * profile credentials (connection-options.ts is for Floodgate's own processes).
+ */
 export async function waitForTemporal(address: string, deadline: number): Promise<void> {
   for (;;) {
     try {

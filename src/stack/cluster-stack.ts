@@ -7,6 +7,7 @@ import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
 import { clusterPorts, temporalServerService, uiServerService } from '../cluster/temporal-server.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { StartupError } from '../startup-error.js';
+import { hasCredentials } from '../temporal/connection-options.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
@@ -57,6 +58,13 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     throw new ConfigError(
       'invalid configuration:\n  STACK_URGENT_SERVER=own: only npm start runs a second (dev) server; ' +
         "for start:cluster set URGENT_TEMPORAL_ADDRESS to the urgent lane's own Temporal server",
+    );
+  }
+  if (hasCredentials(config)) {
+    // Its Temporal server is its own, plain on loopback; the app's processes must not bring TLS to it.
+    throw new ConfigError(
+      'invalid configuration:\n  TEMPORAL_API_KEY / TEMPORAL_TLS_*: start:cluster runs its own Temporal server ' +
+        'on loopback, which takes neither; unset them (and TEMPORAL_CONFIG_FILE) for this profile',
     );
   }
   const print = opts.print ?? (() => undefined);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadConfig, wantsStackTraces, type Config } from '../config.js';
+import { ConfigError, loadConfig, wantsStackTraces, type Config } from '../config.js';
+import { hasCredentials } from '../temporal/connection-options.js';
 import { StartupError } from '../startup-error.js';
 import { temporalBinaries } from '../temporal/binaries.js';
 import { devServerArgs, waitForFrontend } from '../temporal/dev-server.js';
@@ -52,6 +53,12 @@ function stackPorts(config: Config): StackPort[] {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (!config.temporal.address && hasCredentials(config)) {
+    throw new ConfigError(
+      'invalid configuration:\n  TEMPORAL_API_KEY / TEMPORAL_TLS_*: set, but no Temporal address is (TEMPORAL_ADDRESS or ' +
+        "the profile's), and npm start's own dev server takes neither: name the cluster, or unset them",
+    );
+  }
   await assertPortsFree(stackPorts(config));
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
     );
   } else {
     out(
-      `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS); no dev server started`,
+      `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS or TEMPORAL_CONFIG_FILE); no dev server started`,
     );
   }
 

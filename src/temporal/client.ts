@@ -1,16 +1,9 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { connectionOptions, temporalAddress } from './connection-options.js';
 import { createDataConverter } from './data-converter.js';
 
-/** The address to use: TEMPORAL_ADDRESS, else the local dev server the stack starts. */
-export function temporalAddress(config: Config): string {
-  return config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-}
-
-/** The urgent lane's server: URGENT_TEMPORAL_ADDRESS, else the one every lane shares. */
-export function urgentTemporalAddress(config: Config): string {
-  return config.temporal.urgentAddress ?? temporalAddress(config);
-}
+export { temporalAddress, urgentTemporalAddress } from './connection-options.js';
 
 /**
  * A client for request paths that answer someone waiting (webhook acks, API calls, probes).
@@ -20,7 +13,7 @@ export function urgentTemporalAddress(config: Config): string {
  */
 export async function connectClient(config: Config, address = temporalAddress(config)): Promise<Client> {
   const connection = await Connection.connect({
-    address,
+    ...connectionOptions(config, address),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
   });
   return new Client({

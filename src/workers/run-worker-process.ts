@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Lane } from '../shared/task-queues.js';
-import { temporalAddress, urgentTemporalAddress } from '../temporal/client.js';
+import { connectionOptions, temporalAddress, urgentTemporalAddress } from '../temporal/connection-options.js';
 import { createLaneWorker } from './lane-worker.js';
 import { installWorkerMetrics } from './worker-metrics.js';
 
@@ -27,7 +27,7 @@ export function runWorkerProcess(lane: Lane): void {
     try {
       const workers = [];
       for (const address of addresses) {
-        const connection = await NativeConnection.connect({ address });
+        const connection = await NativeConnection.connect(connectionOptions(config, address));
         connections.push(connection);
         const worker = await createLaneWorker({
           config,

@@ -78,6 +78,12 @@ describe('start-up failures are one line', function () {
         );
       });
 
+      it('Temporal credentials for the stack’s own plain server are refused before anything starts', async () => {
+        const { code, stderr } = await run(entry, { TEMPORAL_API_KEY: 'some-key' });
+        assert.equal(code, 1);
+        assertOneLine(stderr, /^floodgate: invalid configuration: TEMPORAL_API_KEY .*unset them/);
+      });
+
       it('a port in use names the port, its setting and what to do', async () => {
         const { code, stderr } = await run(entry, { PORT: String(busyPort) });
         assert.equal(code, 1);
