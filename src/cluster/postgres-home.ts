@@ -45,8 +45,16 @@ function recordedHome(config: Config): string | undefined {
   if (!existsSync(pointer)) return undefined;
   const home = readFileSync(pointer, 'utf8').trim();
   // Its folder may have been cleaned away: the same place again, and a new database cluster.
-  if (!existsSync(home)) mkdirReachable(home);
+  if (!existsSync(home)) {
+    mkdirReachable(home);
+    markOwner(home, config);
+  }
   return home;
+}
+
+/** For an operator looking at the folder (and removePostgresHome): which DATA_DIR it serves. */
+function markOwner(home: string, config: Config): void {
+  writeFileSync(join(home, 'data-dir'), `${config.dataDir}\n`);
 }
 
 function newHome(config: Config): string {
@@ -56,8 +64,7 @@ function newHome(config: Config): string {
   // wipes) the database of the old one.
   const home = mkdtempSync(join(root, 'cluster-'));
   chmodSync(home, 0o755);
-  // For an operator looking at the folder: which DATA_DIR it serves.
-  writeFileSync(join(home, 'data-dir'), `${config.dataDir}\n`);
+  markOwner(home, config);
   mkdirSync(config.cluster.dir, { recursive: true });
   writeFileSync(homePointer(config), `${home}\n`);
   return home;

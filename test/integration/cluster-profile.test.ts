@@ -32,7 +32,9 @@ describe('cluster profile (npm run start:cluster)', function () {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    );
     // The Temporal server's ten ports (frontend last) in one range below 32768.
     const temporalBase = await freePortRange(10);
     const temporal = temporalBase + 9;
@@ -47,6 +49,8 @@ describe('cluster profile (npm run start:cluster)', function () {
       CLUSTER_PORT_BASE: String(temporalBase),
       SMTP_SINK_PORT: String(smtp),
       PROVIDER_SIM_PORT: String(provider),
+      // Its own, not the default: a stack elsewhere on the machine may hold that one.
+      AUTOSCALE_METRICS_PORT: String(autoscaler),
       LOG_LEVEL: 'warn',
     };
     const binaries = clusterBinaries();

@@ -61,7 +61,9 @@ describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
       symlinkSync(join(programs, name), join(clone, '.cache', 'temporal', name));
     }
 
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    );
     const temporalBase = await freePortRange(10);
     apiPort = api!;
     env = {
@@ -74,6 +76,8 @@ describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
       CLUSTER_PORT_BASE: String(temporalBase),
       SMTP_SINK_PORT: String(smtp),
       PROVIDER_SIM_PORT: String(provider),
+      // Its own, not the default: a stack elsewhere on the machine may hold that one.
+      AUTOSCALE_METRICS_PORT: String(autoscaler),
       LOG_LEVEL: 'warn',
     };
   });

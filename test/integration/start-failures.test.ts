@@ -95,6 +95,18 @@ describe('start-up failures are one line', function () {
         );
       });
 
+      it('the autoscaler’s metrics port in use is caught before the start, not as a stack never ready', async () => {
+        const { code, stderr } = await run(entry, {
+          VIDEO_AUTOSCALE: 'on',
+          AUTOSCALE_METRICS_PORT: String(busyPort),
+        });
+        assert.equal(code, 1);
+        assertOneLine(
+          stderr,
+          new RegExp(`^floodgate: port ${busyPort} \\(AUTOSCALE_METRICS_PORT\\) is in use`),
+        );
+      });
+
       it('an unexpected error gives its message, and its stack only with LOG_LEVEL=debug', async () => {
         // DATA_DIR names a file: making folders in it fails in a way no check foresaw.
         const file = join(scratch, 'not-a-folder');
