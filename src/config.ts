@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
 /**
@@ -119,12 +120,38 @@ export const configSchema = z.object({
     shown: "the mode's lanes (`urgent,video`, or `shared`)",
   }),
 
-  // Temporal
+  // Temporal. The connection settings are @temporalio/envconfig's (src/temporal/connection-profile.ts):
+  // TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE win over the profile file's; unset both, and `npm start`
+  // runs a dev server.
   TEMPORAL_ADDRESS: z
     .string()
     .optional()
     .meta({ description: 'use this cluster; unset: `npm start` runs a dev server' }),
   TEMPORAL_NAMESPACE: z.string().default('default').meta({ description: 'Temporal namespace' }),
+  /** A TOML file of connection profiles, as the Temporal CLI writes it. */
+  TEMPORAL_CONFIG_FILE: z.string().optional().meta({
+    description:
+      "a TOML file of connection profiles (the Temporal CLI's format); see [Connecting to Temporal Cloud or a secured cluster](deploying.md#connecting-to-temporal-cloud-or-a-secured-cluster)",
+  }),
+  TEMPORAL_PROFILE: z
+    .string()
+    .optional()
+    .meta({ description: 'the profile to use from `TEMPORAL_CONFIG_FILE`', shown: '`default`' }),
+  TEMPORAL_API_KEY: z.string().optional().meta({ description: 'API key (turns TLS on)' }),
+  TEMPORAL_TLS: bool.optional().meta({ description: 'TLS on or off for the connection to Temporal' }),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z
+    .string()
+    .optional()
+    .meta({ description: 'mTLS client certificate file (PEM)' }),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional().meta({ description: 'mTLS client key file (PEM)' }),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z
+    .string()
+    .optional()
+    .meta({ description: "CA certificate file (PEM) the server's certificate is checked against" }),
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .optional()
+    .meta({ description: "name expected in the server's certificate" }),
   TEMPORAL_PORT: port
     .default(7233)
     .meta({ description: 'dev server or cluster profile port (Temporal frontend, gRPC)' }),
@@ -321,14 +348,11 @@ export const configSchema = z.object({
     .default(7300)
     .meta({ description: "cluster profile: first of 9 ports for Temporal's internal services and metrics" }),
   /** The Temporal server's dynamic config: the lanes' per-namespace budgets live there. */
-  CLUSTER_DYNAMIC_CONFIG_FILE: z
-    .string()
-    .optional()
-    .meta({
-      description:
-        "cluster profile: the Temporal server's dynamic config file, where the video namespace's budget is set (re-read every 10 s)",
-      shown: '`temporal-compose/dynamicconfig/floodgate.yaml`',
-    }),
+  CLUSTER_DYNAMIC_CONFIG_FILE: z.string().optional().meta({
+    description:
+      "cluster profile: the Temporal server's dynamic config file, where the video namespace's budget is set (re-read every 10 s)",
+    shown: '`temporal-compose/dynamicconfig/floodgate.yaml`',
+  }),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
   POSTGRES_BIN_DIR: z.string().optional().meta({
     description: 'cluster profile: folder of `initdb` and `postgres`',
@@ -339,6 +363,14 @@ export const configSchema = z.object({
     .string()
     .default('postgres')
     .meta({ description: 'cluster profile: user PostgreSQL runs as when started as root' }),
+  /**
+   * As root: where PostgreSQL's folders live (one per DATA_DIR), a place that user can reach even
+   * when DATA_DIR sits below a 0700 folder (see src/cluster/postgres-home.ts).
+   */
+  POSTGRES_STATE_DIR: z.string().default('/var/lib/floodgate/postgres').meta({
+    description:
+      "cluster profile, as root: where PostgreSQL's folders live (one per `DATA_DIR`), reachable by that user",
+  }),
   // Niceness of the video worker and the provider simulator in `npm start` (0 = same as the rest).
   STACK_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10).meta({
     description:
@@ -360,6 +392,14 @@ export type Env = z.input<typeof configSchema>;
 export type Config = ReturnType<typeof loadConfig>;
 
 export class ConfigError extends Error {}
+
+/**
+ * LOG_LEVEL=debug or trace: start commands print the stack trace of an unexpected failure.
+ * Read on its own, so it works even when the rest of the configuration is invalid.
+ */
+export function wantsStackTraces(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   // An empty variable means "unset", as in most shells' `VAR= command` usage.
@@ -397,6 +437,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dataDir = resolve(e.DATA_DIR);
+  let profile: ConnectionProfile;
+  try {
+    profile = loadConnectionProfile(present as Record<string, string>);
+  } catch (err) {
+    throw new ConfigError(
+      `invalid configuration:\n  TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE / TEMPORAL_TLS_*: ${(err as Error).message}`,
+    );
+  }
   let encryptionKeys: EncryptionKey[] = [];
   if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
     try {
@@ -433,8 +481,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     temporal: {
       /** Undefined means: the local stack starts and owns a dev server. */
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      address: profile.address,
+      namespace: profile.namespace ?? e.TEMPORAL_NAMESPACE,
+      /** API key, TLS and gRPC metadata for every connection (src/temporal/connection-options.ts). */
+      connection: { apiKey: profile.apiKey, tls: profile.tls, metadata: profile.metadata },
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerExtraArgs: e.TEMPORAL_DEV_SERVER_ARGS,
@@ -518,6 +568,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dynamicConfigFile: e.CLUSTER_DYNAMIC_CONFIG_FILE && resolve(e.CLUSTER_DYNAMIC_CONFIG_FILE),
       postgresBinDir: e.POSTGRES_BIN_DIR,
       postgresOsUser: e.POSTGRES_OS_USER,
+      postgresStateDir: resolve(e.POSTGRES_STATE_DIR),
       dir: resolve(dataDir, 'cluster'),
     },
   };

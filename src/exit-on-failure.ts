@@ -1,23 +1,58 @@
 import { ConfigError } from './config.js';
+import { StartupError } from './startup-error.js';
 
 type ErrorClass = new (...args: never[]) => Error;
 
+export interface ExitOptions {
+  code?: number;
+  /** Errors (besides ConfigError and StartupError) whose message alone says it all, e.g. a CLI's bad argument. */
+  plain?: ErrorClass[];
+  /**
+   * One line on stderr whatever went wrong (the stack's start commands): an unexpected error
+   * gives its message, and its stack trace only when `stackTraces` is set (LOG_LEVEL=debug).
+   */
+  oneLine?: boolean;
+  stackTraces?: boolean;
+}
+
 /**
  * The `.catch` of a process entry's `main()`: prints why the process cannot run — a bad
- * setting (or, for a CLI, a bad argument: `plain`) as its one-line message, anything else with
- * its stack — and exits with `code`.
+ * setting, a known start-up failure (or, for a CLI, a bad argument: `plain`) as its message,
+ * anything else with its stack unless `oneLine` — and exits with `code`.
  */
 export function exitOnFailure(
   processName: string,
-  { code = 1, plain = [] as ErrorClass[] } = {},
+  { code = 1, plain = [], oneLine = false, stackTraces = false }: ExitOptions = {},
 ): (err: unknown) => never {
   return (err: unknown) => {
-    const message = [ConfigError, ...plain].some((c) => err instanceof c)
-      ? (err as Error).message
-      : err instanceof Error
-        ? (err.stack ?? err.message)
-        : String(err);
+    const known = [ConfigError, StartupError, ...plain].some((c) => err instanceof c);
+    let message: string;
+    if (known) {
+      const text = (err as Error).message;
+      message = oneLine ? asOneLine(text) : text;
+      if (oneLine && err instanceof ConfigError) message += '; fix that setting and start again';
+    } else if (!(err instanceof Error)) {
+      message = String(err);
+    } else if (!oneLine || stackTraces) {
+      message = err.stack ?? err.message;
+    } else {
+      message =
+        `could not start: ${asOneLine(err.message)} ` +
+        '(unexpected; run again with LOG_LEVEL=debug to see where it came from)';
+    }
     process.stderr.write(`${processName}: ${message}\n`);
     process.exit(code);
   };
+}
+
+/** "invalid configuration:\n  A: x\n  B: y" → "invalid configuration: A: x; B: y". */
+export function asOneLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.reduce(
+    (out, line, i) => (i === 0 ? line : `${out}${out.endsWith(':') ? ' ' : '; '}${line}`),
+    '',
+  );
 }

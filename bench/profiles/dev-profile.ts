@@ -10,6 +10,7 @@ import { freePort, freePortRange } from '../../test/support/free-port.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
 import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -195,6 +196,7 @@ async function startDevStack(
       killGroup('SIGKILL');
       process.off('exit', onExit);
       await memoryServer?.stop();
+      removePostgresHome(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     })());
 

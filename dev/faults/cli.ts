@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DEV_DEFAULTS } from '../../src/config.js';
+import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { parseDuration, parseRate } from '../storm/args.js';
 import { FAULT_PROFILES } from './fault-catalog.js';
 import { formatFaultTable } from './fault-table.js';
@@ -110,7 +111,7 @@ async function main(): Promise<number> {
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(loadConfig(), stack.temporalAddress));
   const results: FaultResult[] = [];
   try {
     const client = new Client({ connection });

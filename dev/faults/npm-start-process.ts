@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freePortRange } from '../../test/support/free-port.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 /** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
 export type StackProfile = 'dev-server' | 'cluster';
@@ -96,6 +97,7 @@ export async function startNpmStack(
       await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     }
     killGroup();
+    removePostgresHome(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {

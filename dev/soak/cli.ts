@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DEV_DEFAULTS } from '../../src/config.js';
+import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { startNpmStack } from '../faults/npm-start-process.js';
 import { httpProvider } from '../storm/provider-control.js';
 import { parseDuration, parseRate } from '../storm/args.js';
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(loadConfig(), stack.temporalAddress));
   const client = new Client({ connection });
   const started = Date.now();
   const samples: SoakSample[] = [];

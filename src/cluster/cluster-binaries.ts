@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { StartupError } from '../startup-error.js';
 
 export interface ClusterBinaries {
   serverVersion: string;
@@ -27,7 +28,7 @@ export function clusterCacheDir(): string {
 export function clusterBinaries(): ClusterBinaries {
   const pathsFile = join(clusterCacheDir(), 'paths.json');
   if (!existsSync(pathsFile)) {
-    throw new Error(`cluster binaries not found (${pathsFile}); run: npm run cluster:ensure`);
+    throw new StartupError(`cluster binaries not found (${pathsFile}); run: npm run cluster:ensure`);
   }
   return JSON.parse(readFileSync(pathsFile, 'utf8')) as ClusterBinaries;
 }

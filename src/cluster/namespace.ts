@@ -3,6 +3,7 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 // CommonJS package: a default import works under plain ESM as well as tsx.
 import proto from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
+import { StartupError } from '../startup-error.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 const INDEXED_TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
@@ -23,7 +24,11 @@ export interface NamespaceOutcome {
   attributesAdded: string[];
 }
 
-/** Resolves once the frontend answers gRPC (the server may still be joining its ring). */
+/**
+ * Resolves once the frontend answers gRPC (the server may still be joining its ring). These
+ * calls reach the server the cluster profile itself runs, plain on loopback, so they take no
+ * profile credentials (connection-options.ts is for Floodgate's own processes).
+ */
 export async function waitForTemporal(address: string, deadline: number): Promise<void> {
   for (;;) {
     try {
@@ -35,7 +40,12 @@ export async function waitForTemporal(address: string, deadline: number): Promis
         await connection.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`Temporal server not ready on ${address}: ${String(err)}`);
+      if (Date.now() > deadline) {
+        throw new StartupError(
+          `the Temporal server did not answer on ${address} in time (${(err as Error).message}); ` +
+            'see its lines above, fix that and start again',
+        );
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   }

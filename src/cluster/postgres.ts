@@ -1,18 +1,22 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { ServiceSpec } from '../stack/supervisor.js';
+import { StartupError } from '../startup-error.js';
+import { postgresHome } from './postgres-home.js';
 
 /** Debian's package; its programs live under /usr/lib/postgresql/<version>/bin. */
 const DEBIAN_PACKAGE = 'postgresql';
 
 export interface PostgresLayout {
   binDir: string;
-  /** The database cluster (PGDATA). */
+  /** The database cluster (PGDATA); see postgres-home.ts for where it lives and why. */
   dataDir: string;
   /** Unix socket folder (kept out of /var/run, which may not exist or be writable). */
   socketDir: string;
+  /** As root: the folder outside DATA_DIR that holds both. */
+  home?: string;
   port: number;
   /** Set when the stack runs as root: PostgreSQL then runs as this user. */
   runAs?: { user: string; uid: number; gid: number };
@@ -40,7 +44,7 @@ export function findPostgresBinDir(explicit?: string): string {
     (dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres')),
   );
   if (found) return found;
-  throw new Error(
+  throw new StartupError(
     explicit
       ? `POSTGRES_BIN_DIR=${explicit} has no initdb and postgres`
       : `PostgreSQL not found (no initdb/postgres under pg_config --bindir or /usr/lib/postgresql/*/bin); ` +
@@ -54,7 +58,7 @@ function lookUpUser(user: string): { user: string; uid: number; gid: number } {
     const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
     return { user, uid, gid };
   } catch {
-    throw new Error(
+    throw new StartupError(
       `PostgreSQL refuses to run as root and there is no user "${user}" to run it as ` +
         `(POSTGRES_OS_USER; Debian's ${DEBIAN_PACKAGE} package creates "postgres")`,
     );
@@ -63,35 +67,21 @@ function lookUpUser(user: string): { user: string; uid: number; gid: number } {
 
 export function postgresLayout(config: Config): PostgresLayout {
   const root = process.getuid?.() === 0;
-  return {
-    binDir: findPostgresBinDir(config.cluster.postgresBinDir),
-    dataDir: join(config.cluster.dir, 'postgres'),
-    socketDir: join(config.cluster.dir, 'postgres-socket'),
-    port: config.cluster.postgresPort,
-    runAs: root ? lookUpUser(config.cluster.postgresOsUser) : undefined,
-  };
-}
-
-/** Lets others pass through a folder (search bit only), so the PostgreSQL user reaches its data. */
-function allowTraversal(dir: string): void {
-  const mode = statSync(dir).mode & 0o777;
-  if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  const binDir = findPostgresBinDir(config.cluster.postgresBinDir);
+  const runAs = root ? lookUpUser(config.cluster.postgresOsUser) : undefined;
+  return { binDir, ...postgresHome(config, root), port: config.cluster.postgresPort, runAs };
 }
 
 /**
  * Creates the database cluster on first use (user `temporal`, trust auth on loopback only).
  * Returns whether it was created now. As root, the data and socket folders are handed to the
- * PostgreSQL user, and the folders above them inside DATA_DIR get the search bit for others.
+ * PostgreSQL user; no folder above them changes.
  */
-export function preparePostgres(layout: PostgresLayout, dataRoot: string): boolean {
+export function preparePostgres(layout: PostgresLayout): boolean {
   mkdirSync(layout.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(layout.socketDir, { recursive: true, mode: 0o700 });
   if (layout.runAs) {
     const { uid, gid } = layout.runAs;
-    for (let dir = join(layout.dataDir, '..'); dir.startsWith(dataRoot); dir = join(dir, '..')) {
-      allowTraversal(dir);
-      if (dir === dataRoot) break;
-    }
     for (const dir of [layout.dataDir, layout.socketDir]) {
       chownSync(dir, uid, gid);
       chmodSync(dir, 0o700);
@@ -104,7 +94,13 @@ export function preparePostgres(layout: PostgresLayout, dataRoot: string): boole
     { uid: layout.runAs?.uid, gid: layout.runAs?.gid, cwd: layout.dataDir, encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    throw new Error(`initdb failed: ${`${result.stderr ?? ''}${result.error?.message ?? ''}`.trim()}`);
+    const why = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n')[0];
+    const who = layout.runAs
+      ? `the user ${layout.runAs.user} can reach and write it (or set POSTGRES_STATE_DIR elsewhere)`
+      : 'you can write it (DATA_DIR)';
+    throw new StartupError(
+      `PostgreSQL's initdb failed in ${layout.dataDir}: ${why}; check that ${who}, then start again`,
+    );
   }
   return true;
 }
@@ -134,8 +130,15 @@ export function postgresService(layout: PostgresLayout): ServiceSpec {
   };
 }
 
-/** Resolves once PostgreSQL accepts connections on its TCP port. */
-export async function waitForPostgres(layout: PostgresLayout, deadline: number): Promise<void> {
+/**
+ * Resolves once PostgreSQL accepts connections on its TCP port. `failing` names a reason to stop
+ * waiting early (the server keeps exiting), so a broken start says why at once.
+ */
+export async function waitForPostgres(
+  layout: PostgresLayout,
+  deadline: number,
+  failing: () => string | undefined = () => undefined,
+): Promise<void> {
   for (;;) {
     const probe = spawnSync(
       join(layout.binDir, 'pg_isready'),
@@ -143,7 +146,13 @@ export async function waitForPostgres(layout: PostgresLayout, deadline: number):
       { timeout: 5_000 },
     );
     if (probe.status === 0) return;
-    if (Date.now() > deadline) throw new Error(`PostgreSQL not ready on 127.0.0.1:${layout.port}`);
+    const why = failing() ?? (Date.now() > deadline ? 'not ready in time' : undefined);
+    if (why) {
+      throw new StartupError(
+        `PostgreSQL did not start on 127.0.0.1:${layout.port} (${why}); ` +
+          `see its lines above, fix that (or CLUSTER_POSTGRES_PORT) and start again`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

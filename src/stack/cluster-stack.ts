@@ -4,9 +4,12 @@ import { clusterBinaries } from '../cluster/cluster-binaries.js';
 import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
-import { temporalServerService, uiServerService } from '../cluster/temporal-server.js';
+import { clusterPorts, temporalServerService, uiServerService } from '../cluster/temporal-server.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { StartupError } from '../startup-error.js';
+import { hasCredentials } from '../temporal/connection-options.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
+import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
 /** The urgent lane's namespace on the cluster profile; the dynamic config's limits name it. */
@@ -67,24 +70,35 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
         "for start:cluster set URGENT_TEMPORAL_ADDRESS to the urgent lane's own Temporal server",
     );
   }
+  if (hasCredentials(config)) {
+    // Its Temporal server is its own, plain on loopback; the app's processes must not bring TLS to it.
+    throw new ConfigError(
+      'invalid configuration:\n  TEMPORAL_API_KEY / TEMPORAL_TLS_*: start:cluster runs its own Temporal server ' +
+        'on loopback, which takes neither; unset them (and TEMPORAL_CONFIG_FILE) for this profile',
+    );
+  }
   const print = opts.print ?? (() => undefined);
   const say = (line: string) => print('stack', line);
   // Each wait gives way to an abort at once: a step that never ends (a server that cannot start)
   // must not hold a Ctrl-C until the deadline.
   const step = <T>(work: Promise<T>) => untilAborted(work, opts.signal);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
-  mkdirSync(config.cluster.dir, { recursive: true });
-
   const binaries = clusterBinaries();
+  await assertPortsFree([...infraPorts(config), ...appPorts(config)]);
+  mkdirSync(config.cluster.dir, { recursive: true });
   const layout = postgresLayout(config);
   let stopping = false;
+  const crashes = new Map<string, number>();
   const supervisor = new Supervisor({
     restart: true,
     print: (name, line) => {
       if (!stopping) print(name, line);
     },
     onFatal: () => undefined, // restarts are always on here
-    onCrash: opts.onCrash,
+    onCrash: (name, how) => {
+      crashes.set(name, (crashes.get(name) ?? 0) + 1);
+      opts.onCrash?.(name, how);
+    },
     pidDir: join(config.dataDir, 'run'),
   });
 
@@ -98,13 +112,15 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   };
 
   try {
-    const postgresCreated = preparePostgres(layout, config.dataDir);
+    const postgresCreated = preparePostgres(layout);
     say(
       `PostgreSQL ${postgresCreated ? 'database cluster created' : 'database cluster found'} in ${layout.dataDir}; ` +
         `starting on 127.0.0.1:${layout.port}${layout.runAs ? ` as ${layout.runAs.user}` : ''}…`,
     );
     supervisor.start(postgresService(layout));
-    await step(waitForPostgres(layout, deadline));
+    // A server that dies three times in a row will not come up by waiting longer.
+    const postgresFailing = () => ((crashes.get('postgres') ?? 0) >= 3 ? 'it keeps exiting' : undefined);
+    await step(waitForPostgres(layout, deadline, postgresFailing));
 
     const schema = await step(
       ensureSchema({
@@ -141,7 +157,9 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
     const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000)));
     if (!apiReady) {
-      throw new Error('the API did not become ready in time; see the lines above');
+      throw new StartupError(
+        'the API did not become ready in time; see the lines above, fix that and start again',
+      );
     }
 
     return {
@@ -164,6 +182,19 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     await stop();
     throw err;
   }
+}
+
+/** The ports PostgreSQL, the Temporal server and its Web UI server listen on. */
+function infraPorts(config: Config): StackPort[] {
+  const internal = Object.entries(clusterPorts(config))
+    .filter(([name]) => name !== 'frontend')
+    .map(([, port]) => ({ setting: 'CLUSTER_PORT_BASE', port }));
+  return [
+    { setting: 'CLUSTER_POSTGRES_PORT', port: config.cluster.postgresPort },
+    { setting: 'TEMPORAL_PORT', port: config.temporal.devServerPort },
+    ...internal,
+    { setting: 'TEMPORAL_UI_PORT', port: config.temporal.uiPort },
+  ];
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the work itself runs on and is dropped). */

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { bannerLines } from './app-services.js';
 import { startCluster } from './cluster-stack.js';
+import { wantsStackTraces } from '../config.js';
 import { exitOnFailure } from '../exit-on-failure.js';
 
 /**
@@ -48,4 +49,4 @@ async function main(): Promise<void> {
   out(`${tag('stack')}up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch(exitOnFailure('floodgate'));
+main().catch(exitOnFailure('floodgate', { oneLine: true, stackTraces: wantsStackTraces() }));

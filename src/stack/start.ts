@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, wantsStackTraces, type Config } from '../config.js';
+import { hasCredentials } from '../temporal/connection-options.js';
+import { StartupError } from '../startup-error.js';
 import { temporalBinaries } from '../temporal/binaries.js';
 import { devServerArgs, waitForFrontend } from '../temporal/dev-server.js';
 import { appServices, bannerLines, childEnv, waitForApi } from './app-services.js';
+import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
 import { Supervisor } from './supervisor.js';
 import { exitOnFailure } from '../exit-on-failure.js';
 
@@ -33,8 +36,30 @@ function banner(config: Config, temporalAddress: string, ownServer: boolean, urg
   for (const line of bannerLines(config, temporalLines)) out(line);
 }
 
+/** The ports this start will listen on: the app's, and those of the dev servers it runs. */
+function stackPorts(config: Config): StackPort[] {
+  const { temporal } = config;
+  const ports = appPorts(config);
+  if (!temporal.address) {
+    ports.push({ setting: 'TEMPORAL_PORT', port: temporal.devServerPort });
+    ports.push({ setting: 'TEMPORAL_UI_PORT', port: temporal.uiPort });
+  }
+  if (!temporal.urgentAddress && config.stack.ownUrgentServer) {
+    ports.push({ setting: 'URGENT_TEMPORAL_PORT', port: temporal.urgentDevServerPort });
+    ports.push({ setting: 'URGENT_TEMPORAL_UI_PORT', port: temporal.urgentUiPort });
+  }
+  return ports;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (!config.temporal.address && hasCredentials(config)) {
+    throw new ConfigError(
+      'invalid configuration:\n  TEMPORAL_API_KEY / TEMPORAL_TLS_*: set, but no Temporal address is (TEMPORAL_ADDRESS or ' +
+        "the profile's), and npm start's own dev server takes neither: name the cluster, or unset them",
+    );
+  }
+  await assertPortsFree(stackPorts(config));
   mkdirSync(config.dataDir, { recursive: true });
 
   let shuttingDown = false;
@@ -93,9 +118,18 @@ async function main(): Promise<void> {
     });
     const address = `127.0.0.1:${port}`;
     const server = supervisor.process(name);
-    await waitForFrontend(address, config.temporal.namespace, Date.now() + 30_000, () =>
-      server && server.exitCode === null && server.signalCode === null ? undefined : 'exited',
-    );
+    try {
+      await waitForFrontend(address, config.temporal.namespace, Date.now() + 30_000, () =>
+        server && server.exitCode === null && server.signalCode === null ? undefined : 'exited',
+      );
+    } catch (err) {
+      // Nothing may outlive a failed start: the caller only prints and exits.
+      await supervisor.stopAll();
+      throw new StartupError(
+        `the Temporal dev server ${name} did not start on ${address} (${(err as Error).message}); ` +
+          'see its lines above, fix that and start again',
+      );
+    }
     return address;
   }
 
@@ -114,7 +148,7 @@ async function main(): Promise<void> {
     );
   } else {
     out(
-      `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS); no dev server started`,
+      `${tag('stack')}using the Temporal cluster at ${temporalAddress} (TEMPORAL_ADDRESS or TEMPORAL_CONFIG_FILE); no dev server started`,
     );
   }
 
@@ -138,4 +172,4 @@ async function main(): Promise<void> {
   else out(`${tag('stack')}!!! the API did not become ready within 90 s; see the lines above`);
 }
 
-main().catch(exitOnFailure('floodgate'));
+main().catch(exitOnFailure('floodgate', { oneLine: true, stackTraces: wantsStackTraces() }));

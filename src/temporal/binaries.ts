@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StartupError } from '../startup-error.js';
 
 export interface TemporalBinaries {
   /** The Temporal CLI, used for `temporal server start-dev`. */
@@ -18,7 +19,7 @@ export function temporalBinaries(): TemporalBinaries {
     'paths.json',
   );
   if (!existsSync(pathsFile)) {
-    throw new Error(`Temporal binaries not found (${pathsFile}); run: npm run temporal:ensure`);
+    throw new StartupError(`Temporal binaries not found (${pathsFile}); run: npm run temporal:ensure`);
   }
   return JSON.parse(readFileSync(pathsFile, 'utf8')) as TemporalBinaries;
 }

@@ -6,18 +6,12 @@ import {
   type GrpcRetryOptions,
 } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { connectionOptions, temporalAddress } from './connection-options.js';
 import { createDataConverter } from './data-converter.js';
 import { RESOURCE_EXHAUSTED } from './over-budget.js';
 
-/** The address to use: TEMPORAL_ADDRESS, else the local dev server the stack starts. */
-export function temporalAddress(config: Config): string {
-  return config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-}
-
-/** The urgent lane's server: URGENT_TEMPORAL_ADDRESS, else the one every lane shares. */
-export function urgentTemporalAddress(config: Config): string {
-  return config.temporal.urgentAddress ?? temporalAddress(config);
-}
+export { temporalAddress, urgentTemporalAddress } from './connection-options.js';
+import { urgentTemporalAddress } from './connection-options.js';
 
 /** Where a lane's work lives in Temporal: a server and a namespace on it. */
 export interface TemporalTarget {
@@ -64,7 +58,7 @@ export async function connectClient(
   namespace = config.temporal.namespace,
 ): Promise<Client> {
   const connection = await Connection.connect({
-    address,
+    ...connectionOptions(config, address),
     interceptors: [makeGrpcRetryInterceptor(requestPathRetryOptions())],
   });
   return new Client({

@@ -146,6 +146,7 @@ export async function waitForFrontend(
     const exited = exitedReason();
     if (exited) throw new Error(`Temporal server ${exited} before it was ready (port in use?)`);
     try {
+      // The stack's own dev server, plain on loopback: no profile credentials (connection-options.ts).
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
         await connection.workflowService.getSystemInfo({});

@@ -8,6 +8,7 @@ import {
   urgentTemporalTarget,
   type TemporalTarget,
 } from '../temporal/client.js';
+import { connectionOptions } from '../temporal/connection-options.js';
 import { createLaneWorker } from './lane-worker.js';
 import { installWorkerMetrics } from './worker-metrics.js';
 
@@ -35,7 +36,7 @@ export function runWorkerProcess(lane: Lane): void {
       for (const { address, namespace } of targets) {
         let connection = connections.get(address);
         if (!connection) {
-          connection = await NativeConnection.connect({ address });
+          connection = await NativeConnection.connect(connectionOptions(config, address));
           connections.set(address, connection);
         }
         const worker = await createLaneWorker({

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../../src/stack/cluster-stack.js';
 import { freePort, freePortRange } from '../support/free-port.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
+import { stackProcesses } from '../support/stack-processes.js';
 
 /**
  * Ctrl-C while `npm run start:cluster` waits on a step that never ends (here: an API port held by
@@ -22,13 +23,14 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
   });
   after(async () => {
     await new Promise<void>((resolve) => (squatter ? squatter.close(() => resolve()) : resolve()));
+    removePostgresHome(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stops within seconds and leaves no process behind', async () => {
     const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    // Taken once the start has checked its ports, before the API process (slower to boot) binds it.
     squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
-    await new Promise<void>((resolve) => squatter.listen(api, '127.0.0.1', resolve));
     const temporalBase = await freePortRange(10);
     const abort = new AbortController();
     let abortedAt = 0;
@@ -51,6 +53,7 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
       // The namespace line comes last before the app starts and the wait for its API begins.
       print: (service, line) => {
         if (service === 'stack' && line.startsWith('namespace ') && !abortedAt) {
+          squatter.listen(api, '127.0.0.1');
           setTimeout(() => {
             abortedAt = Date.now();
             abort.abort();
@@ -62,9 +65,6 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
     const tookMs = Date.now() - abortedAt;
     assert.ok(abortedAt > 0, 'the start reached the API wait');
     assert.ok(tookMs < 45_000, `stopped ${tookMs} ms after the abort`);
-    const left = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.includes(dataDir) && !l.trim().startsWith('Z'));
-    assert.deepEqual(left, [], 'PostgreSQL and every other process stopped');
+    assert.deepEqual(stackProcesses(dataDir), [], 'PostgreSQL and every other process stopped');
   });
 });

@@ -9,6 +9,8 @@ import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { freePort, freePortRange } from '../support/free-port.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
+import { stackProcesses } from '../support/stack-processes.js';
 
 /**
  * `npm run start:cluster` as a user runs it, from an empty DATA_DIR: PostgreSQL, the Temporal
@@ -30,7 +32,9 @@ describe('cluster profile (npm run start:cluster)', function () {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    );
     // The Temporal server's ten ports (frontend last) in one range below 32768.
     const temporalBase = await freePortRange(10);
     const temporal = temporalBase + 9;
@@ -45,6 +49,8 @@ describe('cluster profile (npm run start:cluster)', function () {
       CLUSTER_PORT_BASE: String(temporalBase),
       SMTP_SINK_PORT: String(smtp),
       PROVIDER_SIM_PORT: String(provider),
+      // Its own, not the default: a stack elsewhere on the machine may hold that one.
+      AUTOSCALE_METRICS_PORT: String(autoscaler),
       LOG_LEVEL: 'warn',
     };
     const binaries = clusterBinaries();
@@ -70,6 +76,7 @@ describe('cluster profile (npm run start:cluster)', function () {
   });
   after(() => {
     killStack();
+    removePostgresHome(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -98,12 +105,6 @@ describe('cluster profile (npm run start:cluster)', function () {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     return exited;
-  }
-
-  /** Processes (not zombies) whose command line mentions the test's DATA_DIR: PostgreSQL's. */
-  function processesUsingDataDir(): string[] {
-    const lines = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).split('\n');
-    return lines.filter((l) => l.includes(dataDir) && !l.trim().startsWith('Z'));
   }
 
   function api(path: string, init: RequestInit = {}): Promise<Response> {
@@ -186,7 +187,7 @@ describe('cluster profile (npm run start:cluster)', function () {
 
     assert.equal(await stopWithCtrlC(stack!), 0);
     await new Promise((r) => setTimeout(r, 1_000));
-    assert.deepEqual(processesUsingDataDir(), [], 'PostgreSQL and every other process stopped');
+    assert.deepEqual(stackProcesses(dataDir), [], 'PostgreSQL and every other process stopped');
     const portsInUse = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
     for (const port of [ports.api, ports.temporal, ports.ui, ports.postgres]) {
       assert.ok(!portsInUse.includes(`127.0.0.1:${port} `), `port ${port} is free again`);

@@ -12,6 +12,7 @@ import { formatSummary, type StormSummary } from '../../dev/storm/summary.js';
 import { startCluster, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { freePort, freePortRange } from '../support/free-port.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 const JOBS = 500;
 /** When, after the storm starts, the Temporal server process is killed. */
@@ -67,6 +68,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     this.timeout(90_000);
     await client?.connection.close();
     await cluster?.stop();
+    if (dataDir) removePostgresHome(dataDir);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startCluster } from '../../src/stack/cluster-stack.js';
 import { freePort, freePortRange } from '../support/free-port.js';
 import { describeWebUiChecks } from './web-ui-checks.js';
+import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 // The cluster profile: the Web UI server in front of the Temporal server on PostgreSQL, calling
 // the API's /codec from the browser, with the same checks as the dev profile's UI.
@@ -36,6 +37,7 @@ describeWebUiChecks(
       namespace: 'default',
       stop: async () => {
         await cluster.stop();
+        removePostgresHome(dataDir);
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
