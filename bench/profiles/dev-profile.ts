@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
 import { loadConfig } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { connectClient } from '../../src/temporal/client.js';
@@ -83,6 +84,23 @@ export const devOwnUrgentServerProfile: StackProfile = {
 export const clusterProfile: StackProfile = {
   name: 'Temporal on PostgreSQL (npm run start:cluster)',
   start: (opts) => startDevStack(opts, false, true),
+};
+
+/**
+ * Lever A/B: the cluster profile with the urgent lane's namespace but without the video
+ * namespace's budget (the shipped dynamic config less its `frontend.namespaceRPS` entry).
+ */
+export const clusterNoBudgetProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, no video budget (lever off)',
+  start: (opts) => {
+    const shipped = readFileSync(join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'), 'utf8');
+    const withoutBudget = shipped.replace(/^frontend\.namespaceRPS:\n(?: {2,}.*\n)*/m, '');
+    if (withoutBudget === shipped)
+      throw new Error('the dynamic config has no frontend.namespaceRPS entry to take out');
+    const file = join(mkdtempSync(join(tmpdir(), 'floodgate-bench-dc-')), 'dynamicconfig.yaml');
+    writeFileSync(file, withoutBudget);
+    return startDevStack(opts, false, true, { CLUSTER_DYNAMIC_CONFIG_FILE: file });
+  },
 };
 
 /**
