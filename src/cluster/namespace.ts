@@ -60,6 +60,7 @@ export async function ensureNamespace(
   address: string,
   namespace: string,
   deadline: number,
+  attributes: typeof CUSTOM_SEARCH_ATTRIBUTES = CUSTOM_SEARCH_ATTRIBUTES,
 ): Promise<NamespaceOutcome> {
   const connection = await Connection.connect({ address });
   try {
@@ -81,7 +82,7 @@ export async function ensureNamespace(
     for (;;) {
       try {
         const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-        const missing = CUSTOM_SEARCH_ATTRIBUTES.filter(({ name }) => !(name in (customAttributes ?? {})));
+        const missing = attributes.filter(({ name }) => !(name in (customAttributes ?? {})));
         if (missing.length === 0) return { namespaceCreated, attributesAdded: [] };
         await connection.operatorService.addSearchAttributes({
           namespace,

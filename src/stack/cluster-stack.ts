@@ -141,8 +141,12 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     // A namespace of the urgent lane's own on this server (an urgent server of its own is the user's).
     if (urgent && urgent !== config.temporal.namespace && !config.temporal.urgentAddress)
       namespaces.push(urgent);
+    // Password resets index nothing: the urgent namespace needs no search attributes (and adding
+    // them to two namespaces at once races on the server's metadata).
     const outcomes = await step(
-      Promise.all(namespaces.map((n) => ensureNamespace(temporalAddress, n, deadline))),
+      Promise.all(
+        namespaces.map((n, i) => ensureNamespace(temporalAddress, n, deadline, i === 0 ? undefined : [])),
+      ),
     );
     for (const [i, outcome] of outcomes.entries()) {
       say(
