@@ -60,7 +60,7 @@ export async function ensureNamespace(
   address: string,
   namespace: string,
   deadline: number,
-  attributes: typeof CUSTOM_SEARCH_ATTRIBUTES = CUSTOM_SEARCH_ATTRIBUTES,
+  attributes: ReadonlyArray<(typeof CUSTOM_SEARCH_ATTRIBUTES)[number]> = CUSTOM_SEARCH_ATTRIBUTES,
 ): Promise<NamespaceOutcome> {
   const connection = await Connection.connect({ address });
   try {
