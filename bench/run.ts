@@ -44,7 +44,8 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
                                   dev server of its own)
               dev@REF, cluster@REF = that profile from the code at commit REF (a checkout under
                                   .cache/bench-checkouts): the baseline of an A/B in the same run
-  --rate      password resets per second in every phase`;
+  --rate      password resets per second in every phase
+  --burst-seconds  length of the 3,000/min burst (default 120, quick 30)`;
 
 const PROFILES: Record<string, StackProfile> = {
   dev: devProfile,
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       profile: { type: 'string', default: 'dev,cluster' },
       rate: { type: 'string', default: '5' },
+      'burst-seconds': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     idleMs: q ? 20_000 : 60_000,
     steadyMs: q ? 20_000 : 60_000,
     steadyPerMinute: 1_500,
-    burstMs: q ? 30_000 : 120_000,
+    burstMs: values['burst-seconds'] ? Number(values['burst-seconds']) * 1000 : q ? 30_000 : 120_000,
     burstPerMinute: 3_000,
     ingestWindowMs: q ? 5_000 : 10_000,
     ingestRounds: q ? 2 : 3,
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
     verbose: values.verbose,
     log,
   };
+  if (!(settings.burstMs >= 5_000 && settings.burstMs <= 600_000))
+    throw new Error('--burst-seconds: 5 to 600');
   if (!(settings.resetsPerSecond > 0 && settings.resetsPerSecond <= 50))
     throw new Error('--rate: 0 < rate ≤ 50');
 

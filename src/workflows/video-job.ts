@@ -59,7 +59,7 @@ export const ENGINE_CUTS_PATCH = 'video-job-fewer-engine-writes';
  * What the `VideoStatus` search attribute shows: Floodgate's phase. The provider's own progress
  * (starting, processing, succeeded) stays in the job's state (status query, `GET /videos/:id`)
  * and its Web UI details, because every upsert is a write to the visibility store: indexing
- * each provider event cost two more writes per job than the phases an operator filters on.
+ * every status took seven upserts for the storm's three-webhook job, the phases take three.
  */
 export function indexedStatus(status: VideoStatus): VideoStatus {
   return status === 'starting' || status === 'processing' || status === 'succeeded' ? 'waiting' : status;
