@@ -7,7 +7,7 @@ import { signedReplicateWebhook } from '../../bench/signed-webhook.js';
 import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { clusterTestEnv } from '../support/cluster-env.js';
 
 /** The video namespace's budget in this test: small enough that a short flood spends it. */
 const VIDEO_NAMESPACE_RPS = 4;
@@ -40,22 +40,10 @@ describe('cluster profile: the video lane has a budget on the engine; the urgent
       dynamicConfig,
       shipped.replace(/(frontend\.namespaceRPS:\n {2}- value: )\d+/, `$1${VIDEO_NAMESPACE_RPS}`),
     );
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-    const temporalBase = await freePortRange(10);
     cluster = await startCluster({
       env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
-        TEMPORAL_ADDRESS: '',
-        DATA_DIR: dataDir,
-        PORT: String(api),
-        TEMPORAL_PORT: String(temporalBase + 9),
-        TEMPORAL_UI_PORT: String(ui),
-        CLUSTER_PORT_BASE: String(temporalBase),
-        CLUSTER_POSTGRES_PORT: String(postgres),
+        ...(await clusterTestEnv(dataDir)),
         CLUSTER_DYNAMIC_CONFIG_FILE: dynamicConfig,
-        SMTP_SINK_PORT: String(smtp),
-        PROVIDER_SIM_PORT: String(provider),
       },
     });
     client = await connectClient(cluster.config, cluster.temporalAddress);

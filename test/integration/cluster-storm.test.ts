@@ -11,7 +11,7 @@ import { runStorm } from '../../dev/storm/run-storm.js';
 import { formatSummary, type StormSummary } from '../../dev/storm/summary.js';
 import { startCluster, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { clusterTestEnv } from '../support/cluster-env.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 const JOBS = 500;
@@ -38,21 +38,9 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
   before(async function () {
     this.timeout(240_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-storm-'));
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-    const temporalBase = await freePortRange(10);
     cluster = await startCluster({
       env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
-        TEMPORAL_ADDRESS: '',
-        DATA_DIR: dataDir,
-        PORT: String(api),
-        TEMPORAL_PORT: String(temporalBase + 9),
-        TEMPORAL_UI_PORT: String(ui),
-        CLUSTER_PORT_BASE: String(temporalBase),
-        CLUSTER_POSTGRES_PORT: String(postgres),
-        SMTP_SINK_PORT: String(smtp),
-        PROVIDER_SIM_PORT: String(provider),
+        ...(await clusterTestEnv(dataDir)),
         // Dropped webhooks are recovered by polling; a short reconcile delay keeps the run short.
         RECONCILE_AFTER: '5s',
       },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../../src/stack/cluster-stack.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { clusterTestEnv } from '../support/cluster-env.js';
 import { describeWebUiChecks } from './web-ui-checks.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
@@ -12,28 +12,13 @@ describeWebUiChecks(
   'npm run start:cluster',
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-web-ui-cluster-'));
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-    const temporalBase = await freePortRange(10);
-    const cluster = await startCluster({
-      env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
-        TEMPORAL_ADDRESS: '',
-        DATA_DIR: dataDir,
-        PORT: String(api),
-        TEMPORAL_PORT: String(temporalBase + 9),
-        TEMPORAL_UI_PORT: String(ui),
-        CLUSTER_PORT_BASE: String(temporalBase),
-        CLUSTER_POSTGRES_PORT: String(postgres),
-        SMTP_SINK_PORT: String(smtp),
-        PROVIDER_SIM_PORT: String(provider),
-      },
-    });
+    const env = await clusterTestEnv(dataDir);
+    const cluster = await startCluster({ env });
     return {
       uiUrl: cluster.uiUrl,
-      apiUrl: `http://127.0.0.1:${api}`,
+      apiUrl: `http://127.0.0.1:${env.PORT}`,
       apiKey: 'fg_dev_key', // the development key the profile prints
-      providerUrl: `http://127.0.0.1:${provider}`,
+      providerUrl: `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`,
       namespace: 'default',
       stop: async () => {
         await cluster.stop();

@@ -1,0 +1,28 @@
+import { freePort, freePortRange } from './free-port.js';
+
+/**
+ * The environment of a throw-away `start:cluster` stack from code: the given DATA_DIR, quiet
+ * logs, no outside cluster, and free ports for the API, the Web UI, PostgreSQL, the SMTP sink,
+ * the provider, the autoscaler's metrics and the Temporal server's ten (in one range below
+ * 32768, frontend last).
+ */
+export async function clusterTestEnv(dataDir: string): Promise<Record<string, string>> {
+  const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
+    [1, 2, 3, 4, 5, 6].map(() => freePort()),
+  );
+  const temporalBase = await freePortRange(10);
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    TEMPORAL_ADDRESS: '',
+    DATA_DIR: dataDir,
+    PORT: String(api),
+    TEMPORAL_PORT: String(temporalBase + 9),
+    TEMPORAL_UI_PORT: String(ui),
+    CLUSTER_PORT_BASE: String(temporalBase),
+    CLUSTER_POSTGRES_PORT: String(postgres),
+    SMTP_SINK_PORT: String(smtp),
+    PROVIDER_SIM_PORT: String(provider),
+    AUTOSCALE_METRICS_PORT: String(autoscaler),
+  };
+}
