@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  clusterNoBudgetProfile,
+  clusterVideoBudgetProfile,
   clusterProfile,
   devInMemoryProfile,
   devNoEagerProfile,
@@ -35,7 +35,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
   --quick     short phases for trying a change (figures are rougher)
   --profile   which stacks to start, comma-separated, taking turns run by run:
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
-              cluster-no-budget = start:cluster without the video namespace's budget (A/B);
+              cluster-budget = start:cluster with a 150/s budget for the video namespace (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -50,7 +50,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
 const PROFILES: Record<string, StackProfile> = {
   dev: devProfile,
   cluster: clusterProfile,
-  'cluster-no-budget': clusterNoBudgetProfile,
+  'cluster-budget': clusterVideoBudgetProfile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

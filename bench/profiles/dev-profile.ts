@@ -87,21 +87,23 @@ export const clusterProfile: StackProfile = {
 };
 
 /**
- * Lever A/B: the cluster profile with the urgent lane's namespace but without the video
- * namespace's budget (the shipped dynamic config less its `frontend.namespaceRPS` entry).
+ * Lever A/B: the cluster profile with a budget for the video namespace in the server's dynamic
+ * config (`frontend.namespaceRPS` 150/s for `default`), which the shipped file leaves unset.
  */
-export const clusterNoBudgetProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, no video budget (lever off)',
+export const clusterVideoBudgetProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, video namespace budget 150/s (lever on)',
   start: (opts) => {
     const shipped = readFileSync(join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'), 'utf8');
-    const withoutBudget = shipped.replace(/^frontend\.namespaceRPS:\n(?: {2,}.*\n)*/m, '');
-    if (withoutBudget === shipped)
-      throw new Error('the dynamic config has no frontend.namespaceRPS entry to take out');
     const file = join(mkdtempSync(join(tmpdir(), 'floodgate-bench-dc-')), 'dynamicconfig.yaml');
-    writeFileSync(file, withoutBudget);
+    writeFileSync(file, `${shipped}\n${videoNamespaceBudget(150)}`);
     return startDevStack(opts, false, true, { CLUSTER_DYNAMIC_CONFIG_FILE: file });
   },
 };
+
+/** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
+export function videoNamespaceBudget(requestsPerSecond: number): string {
+  return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;
+}
 
 /**
  * Experiment, not a way to run Floodgate: the same `npm start`, pointed (TEMPORAL_ADDRESS) at a
