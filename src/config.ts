@@ -177,7 +177,7 @@ export const configSchema = z.object({
     .optional()
     .meta({
       description:
-        "the urgent lane's own namespace: password resets start there, so the server's per-namespace limits keep capacity for it that video work cannot take; the urgent worker serves both namespaces. `start:cluster` sets `floodgate-urgent`; unset: one namespace for every lane",
+        "the urgent lane's own namespace: password resets start there, and the server schedules and limits it apart from the video jobs'; the urgent worker serves both namespaces. `start:cluster` sets `floodgate-urgent`; unset: one namespace for every lane",
     }),
   URGENT_TEMPORAL_PORT: port
     .default(7234)

@@ -12,7 +12,7 @@ import { appServices, childEnv, videoLaneServices, waitForApi } from './app-serv
 import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
-/** The urgent lane's namespace on the cluster profile; the dynamic config's limits name it. */
+/** The urgent lane's namespace on the cluster profile (a per-namespace limit would name it). */
 export const URGENT_NAMESPACE = 'floodgate-urgent';
 
 /** The cluster's own processes, stopped last and in this order (the app goes before them). */
@@ -54,9 +54,9 @@ export interface ClusterStack {
  */
 export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
   const userEnv = opts.env ?? {};
-  // The production shape: the video lane follows its backlog, and password resets run in a
-  // namespace of their own whose capacity the video namespace's limits leave free (dynamic
-  // config), unless the user's settings say otherwise.
+  // The production shape, unless the user's settings say otherwise: the video lane follows its
+  // backlog, and password resets run in a namespace of their own, which the server schedules and
+  // limits apart from the video jobs'.
   const config = loadConfig({
     VIDEO_AUTOSCALE: 'on',
     URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
