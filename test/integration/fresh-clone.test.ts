@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homePointer, removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { loadConfig } from '../../src/config.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { clusterTestPorts } from '../support/cluster-env.js';
 import { stackProcesses } from '../support/stack-processes.js';
 
 /**
@@ -61,25 +61,9 @@ describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
       symlinkSync(join(programs, name), join(clone, '.cache', 'temporal', name));
     }
 
-    const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map(() => freePort()),
-    );
-    const temporalBase = await freePortRange(10);
-    apiPort = api!;
-    env = {
-      TEMPORAL_ADDRESS: '',
-      DATA_DIR: '',
-      PORT: String(api),
-      TEMPORAL_PORT: String(temporalBase + 9),
-      TEMPORAL_UI_PORT: String(ui),
-      CLUSTER_POSTGRES_PORT: String(postgres),
-      CLUSTER_PORT_BASE: String(temporalBase),
-      SMTP_SINK_PORT: String(smtp),
-      PROVIDER_SIM_PORT: String(provider),
-      // Its own, not the default: a stack elsewhere on the machine may hold that one.
-      AUTOSCALE_METRICS_PORT: String(autoscaler),
-      LOG_LEVEL: 'warn',
-    };
+    // Its own ports, the autoscaler's included: a stack elsewhere on the machine may hold the defaults.
+    env = { TEMPORAL_ADDRESS: '', DATA_DIR: '', ...(await clusterTestPorts()), LOG_LEVEL: 'warn' };
+    apiPort = Number(env.PORT);
   });
 
   function killStack(): void {

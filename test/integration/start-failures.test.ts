@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { clusterTestPorts } from '../support/cluster-env.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * A start that cannot work says so in one line on stderr, never with a stack trace: the real
@@ -20,20 +21,8 @@ describe('start-up failures are one line', function () {
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'floodgate-start-fail-'));
-    const [api, ui, postgres, smtp, provider, busy] = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map(() => freePort()),
-    );
-    const temporalBase = await freePortRange(10);
-    ports = {
-      PORT: String(api),
-      TEMPORAL_PORT: String(temporalBase + 9),
-      TEMPORAL_UI_PORT: String(ui),
-      CLUSTER_POSTGRES_PORT: String(postgres),
-      CLUSTER_PORT_BASE: String(temporalBase),
-      SMTP_SINK_PORT: String(smtp),
-      PROVIDER_SIM_PORT: String(provider),
-    };
-    busyPort = busy!;
+    ports = await clusterTestPorts();
+    busyPort = await freePort();
     occupied = createServer();
     await new Promise<void>((resolve) => occupied.listen(busyPort, '127.0.0.1', resolve));
   });
