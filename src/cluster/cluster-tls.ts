@@ -127,3 +127,12 @@ export function clientTlsEnv(tls: Omit<ClusterTls, 'made'>): Record<string, stri
     TEMPORAL_TLS_SERVER_NAME: LOCAL_SERVER_NAME,
   };
 }
+
+/**
+ * The client settings for the stack of `dataDir` when it is a start:cluster stack (its
+ * certificates exist), else none: for tools that start a stack as a child process and connect.
+ */
+export function stackClientTlsEnv(dataDir: string): Record<string, string> {
+  const files = clusterTlsFiles(join(dataDir, 'cluster', 'tls'));
+  return existsSync(files.caFile) ? clientTlsEnv(files) : {};
+}
