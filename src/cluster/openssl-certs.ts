@@ -26,22 +26,12 @@ function openssl(args: string[]): void {
 
 /** A self-signed CA that signs the server and client certificates. */
 export function makeCa(certFile: string, keyFile: string, days: number, commonName: string): void {
+  // prettier-ignore
   openssl([
-    'req',
-    '-x509',
-    ...KEY,
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    String(days),
-    '-subj',
-    `/CN=${commonName}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
+    'req', '-x509', ...KEY, '-keyout', keyFile, '-out', certFile, '-days', String(days),
+    '-subj', `/CN=${commonName}`,
+    '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   chmodSync(keyFile, 0o600);
 }
@@ -60,28 +50,13 @@ export interface LeafSpec {
 /** A certificate and its key, signed by the CA. */
 export function makeLeaf(ca: { certFile: string; keyFile: string }, spec: LeafSpec): void {
   const san = (spec.names ?? []).map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`));
+  // prettier-ignore
   openssl([
-    'req',
-    '-x509',
-    ...KEY,
-    '-keyout',
-    spec.keyFile,
-    '-out',
-    spec.certFile,
-    '-days',
-    String(spec.days),
-    '-subj',
-    `/CN=${spec.commonName}`,
-    '-CA',
-    ca.certFile,
-    '-CAkey',
-    ca.keyFile,
-    '-addext',
-    'basicConstraints=critical,CA:FALSE',
-    '-addext',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    '-addext',
-    `extendedKeyUsage=${spec.usages.join(',')}`,
+    'req', '-x509', ...KEY, '-keyout', spec.keyFile, '-out', spec.certFile, '-days', String(spec.days),
+    '-subj', `/CN=${spec.commonName}`, '-CA', ca.certFile, '-CAkey', ca.keyFile,
+    '-addext', 'basicConstraints=critical,CA:FALSE',
+    '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
+    '-addext', `extendedKeyUsage=${spec.usages.join(',')}`,
     ...(san.length ? ['-addext', `subjectAltName=${san.join(',')}`] : []),
   ]);
   chmodSync(spec.keyFile, 0o600);

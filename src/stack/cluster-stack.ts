@@ -79,11 +79,6 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
         'with certificates it makes (DATA_DIR/cluster/tls); unset them (and TEMPORAL_CONFIG_FILE) for this profile',
     );
   }
-  // Mutual TLS on the cluster's server: certificates made at the first start and reused, handed to
-  // every client process as the standard TEMPORAL_TLS_* settings (the same code serves Temporal Cloud).
-  const tls = ensureClusterTls(join(asSet.cluster.dir, 'tls'));
-  const tlsEnv = clientTlsEnv(tls);
-  const config = loadConfig({ ...settings, ...tlsEnv });
   const print = opts.print ?? (() => undefined);
   const say = (line: string) => print('stack', line);
   // Each wait gives way to an abort at once: a step that never ends (a server that cannot start)
@@ -91,7 +86,12 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const step = <T>(work: Promise<T>) => untilAborted(work, opts.signal);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
   const binaries = clusterBinaries();
-  await assertPortsFree([...infraPorts(config), ...appPorts(config)]);
+  await assertPortsFree([...infraPorts(asSet), ...appPorts(asSet)]);
+  // Mutual TLS on the cluster's server: certificates made at the first start and reused, handed to
+  // every client process as the standard TEMPORAL_TLS_* settings (the same code serves Temporal Cloud).
+  const tls = ensureClusterTls(join(asSet.cluster.dir, 'tls'));
+  const tlsEnv = clientTlsEnv(tls);
+  const config = loadConfig({ ...settings, ...tlsEnv });
   mkdirSync(config.cluster.dir, { recursive: true });
   const layout = postgresLayout(config);
   let stopping = false;

@@ -10,6 +10,7 @@ import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
 import { clientTlsEnv, clusterTlsFiles } from '../../src/cluster/cluster-tls.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { freePort, freePortRange } from '../support/free-port.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
@@ -165,7 +166,7 @@ describe('cluster profile (npm run start:cluster)', function () {
 
   /** A getSystemInfo call over a connection made with `options`: resolves only if the frontend answers. */
   async function call(options: ConnectionOptions): Promise<void> {
-    const connection = await Connection.connect({ connectTimeout: 5_000, ...options });
+    const connection = await Connection.connect({ connectTimeout: 3_000, ...options });
     try {
       await connection.workflowService.getSystemInfo({});
     } finally {
@@ -173,20 +174,40 @@ describe('cluster profile (npm run start:cluster)', function () {
     }
   }
 
+  /** Rejects unless the call is refused while the server is listening (not a closed port). */
+  async function assertRefused(options: ConnectionOptions, what: string): Promise<void> {
+    await assert.rejects(
+      call(options),
+      (err: Error) => {
+        assert.doesNotMatch(err.message, /ECONNREFUSED/, `${what}: the server should be listening`);
+        return true;
+      },
+      `${what} should be refused`,
+    );
+  }
+
   it('refuses a client without a certificate; the certificate it made lets one in', async () => {
     const address = `127.0.0.1:${ports.temporal}`;
     const tls = tlsFiles();
-    await assert.rejects(call({ address }), 'plaintext is refused');
-    await assert.rejects(
-      call({
-        address,
-        tls: { serverNameOverride: 'localhost', serverRootCACertificate: readFileSync(tls.caFile) },
-      }),
-      'TLS that trusts the server but shows no client certificate is refused',
+    await assertRefused({ address }, 'plaintext');
+    const ca = readFileSync(tls.caFile);
+    await assertRefused(
+      { address, tls: { serverNameOverride: 'localhost', serverRootCACertificate: ca } },
+      'TLS that trusts the server but shows no client certificate',
     );
     // The same settings the stack hands its own processes, through the same config code.
     const config = loadConfig({ ...env, ...clientTlsEnv(tls) });
     await call(connectionOptions(config, address));
+    // The Temporal CLI takes the same standard variables (docs/deploying.md shows this command).
+    const health = execFileSync(
+      temporalBinaries().cli,
+      ['operator', 'cluster', 'health', '--address', address],
+      {
+        env: { ...process.env, ...clientTlsEnv(tls) },
+        encoding: 'utf8',
+      },
+    );
+    assert.match(health, /SERVING/);
   });
 
   it('delivers a password reset to the SMTP sink', async () => {
