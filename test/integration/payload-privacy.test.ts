@@ -122,7 +122,8 @@ describe('payload privacy: what Temporal stores holds no address, token or failu
       // The API's client decodes the run's memo when it describes it: that read fails too.
       assert.equal((await stack.api(`/videos/${videoId}`)).status, 500);
     } finally {
-      await handle.terminate('privacy test done');
+      // Already ended if a worker did run it: the assertion above says so, not this call.
+      await handle.terminate('privacy test done').catch(() => undefined);
     }
   });
 });
