@@ -159,9 +159,9 @@ describe('download activity: checked addresses, ports and redirects', () => {
       { resolve: rebinding },
       { videoId: 'rebind', url: `http://files.test:${good.port}/v.mp4` },
     );
-    assert.equal(stored.bytes, content.length);
-    assert.equal(good.connections, 1);
     assert.equal(decoy.connections, 0, 'never connected to the second answer');
+    assert.equal(good.connections, 1);
+    assert.equal(stored.bytes, content.length);
   });
 
   it('refuses a port outside the allowed list, before connecting', async () => {
@@ -199,12 +199,15 @@ describe('download activity: checked addresses, ports and redirects', () => {
 
     it('refuses a redirect to a host name that resolves to a refused address', async () => {
       location = `http://files.test:${good.port}/v.mp4`;
-      const metadata: HostResolver = async () => [{ address: '169.254.169.254', family: 4 }];
+      // The IPv4-mapped form of the allowed 127.0.0.1: refused, and still loopback if a bug let it through.
+      const mapped: HostResolver = async () => [{ address: '::ffff:127.0.0.1', family: 6 }];
       const err = await refusal(
-        { ...deps(), resolve: metadata },
+        { ...deps(), resolve: mapped },
         { videoId: 'hop', url: `${redirector.url}/r` },
       );
-      assert.match(err.message, /files\.test resolves to 169\.254\.169\.254/);
+      assert.match(err.message, /files\.test resolves to ::ffff:127\.0\.0\.1/);
+      assert.equal(redirector.requests, 1);
+      assert.equal(good.connections, 0);
     });
 
     it('holds each hop to the port and host rules too, and stops redirect loops', async () => {
