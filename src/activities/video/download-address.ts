@@ -35,9 +35,10 @@ export async function checkedAddress(
   if (!first) throw ApplicationFailure.retryable(`download host ${host} has no address`, 'DownloadNoAddress');
   const refused = addresses.find((a) => !rules.allows(a.address));
   if (refused) {
-    throw notAllowed(
-      `download host ${host} resolves to ${refused.address}, which is not allowed (DOWNLOAD_ALLOWED_ADDRESSES)`,
-    );
+    const what = literal
+      ? `download address ${host}`
+      : `download host ${host} resolves to ${refused.address}, which`;
+    throw notAllowed(`${what} is not allowed (DOWNLOAD_ALLOWED_ADDRESSES)`);
   }
   return first;
 }
