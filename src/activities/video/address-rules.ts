@@ -85,7 +85,8 @@ export function createAddressRules(allowed: readonly string[]) {
   return {
     allows(address: string): boolean {
       const version = isIP(address);
-      if (version === 0) return false;
+      // A zone id (`fe80::1%eth0`) names a local interface: never a provider's address.
+      if (version === 0 || address.includes('%')) return false;
       const family: Family = version === 4 ? 'ipv4' : 'ipv6';
       // One list per family: a BlockList holding IPv4 rules also matches IPv4-mapped IPv6
       // addresses, which would let `127.0.0.1` allow `::ffff:127.0.0.1` by accident.

@@ -42,6 +42,8 @@ const CASES: [string, boolean, string][] = [
   ['240.0.0.1', false, 'reserved'],
   ['192.0.2.1', false, 'documentation'],
   ['2001:db8::1', false, 'IPv6 documentation'],
+  ['fe80::1%lo', false, 'link-local with a zone id'],
+  ['2606:4700::1%eth0', false, 'a zone id on any address'],
   ['not-an-ip', false, 'not an address'],
   ['', false, 'empty'],
 ];
