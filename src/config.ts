@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAddressRule } from './activities/video/address-rules.js';
 import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
@@ -29,6 +30,19 @@ const list = z
       .filter(Boolean),
   )
   .pipe(z.array(z.string()).min(1, 'needs at least one comma-separated value'));
+
+/** Allow-list entries (addresses or CIDR blocks), checked at start-up; `none` is the empty list. */
+function addressRules(entries: string[], ctx: z.RefinementCtx): string[] {
+  if (entries.length === 1 && entries[0]?.toLowerCase() === 'none') return [];
+  for (const entry of entries) {
+    try {
+      parseAddressRule(entry);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }
+  return entries;
+}
 
 /** Command-line arguments, space-separated; empty when unset. */
 const args = z
@@ -334,6 +348,19 @@ export const configSchema = z.object({
   DOWNLOAD_ALLOWED_HOSTS: list
     .default(['127.0.0.1', 'localhost'])
     .meta({ description: 'hosts downloads may come from' }),
+  // Downloads resolve the host and connect only to a checked address (src/activities/video/address-rules.ts).
+  DOWNLOAD_ALLOWED_ADDRESSES: list.default(['127.0.0.1', '::1']).transform(addressRules).meta({
+    description:
+      "addresses or CIDR blocks downloads may connect to although private, loopback, link-local, unique-local, IPv4-mapped, unspecified or multicast; `none` for none. The default allows loopback for the local stack's simulated provider: set `none` (or your own list) in production",
+  }),
+  DOWNLOAD_ALLOWED_PORTS: list
+    .transform((ports) => ports.map(Number))
+    .pipe(z.array(z.number().int().min(1).max(65535)))
+    .optional()
+    .meta({
+      description: 'ports downloads may connect to, redirects included',
+      shown: '`443` + `PROVIDER_SIM_PORT` outside production',
+    }),
   DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024).meta({ description: 'largest file downloaded' }),
 
   // Mail
@@ -574,6 +601,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelVersion: e.PROVIDER_MODEL_VERSION,
       reconcileAfterMs: e.RECONCILE_AFTER,
       downloadAllowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
+      downloadAllowedAddresses: e.DOWNLOAD_ALLOWED_ADDRESSES,
+      downloadAllowedPorts:
+        e.DOWNLOAD_ALLOWED_PORTS ?? (e.NODE_ENV === 'production' ? [443] : [443, e.PROVIDER_SIM_PORT]),
       downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,
     },
     mail: {
