@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { productionEnv } from '../support/production-env.js';
 
 describe('config', () => {
   it('has working development defaults', () => {
@@ -66,16 +67,9 @@ describe('config', () => {
     );
   });
 
-  it('refuses development secrets in production', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /development default secret/);
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
-      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
-      API_KEYS: 'prod-key',
-      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
-      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
-    });
+  it('refuses development secrets in production (every refusal: production-settings.test.ts)', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: the development default/);
+    const config = loadConfig(productionEnv());
     assert.equal(config.usingDevSecrets, false);
   });
 
