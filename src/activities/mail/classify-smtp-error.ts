@@ -16,9 +16,9 @@ interface SmtpError {
 export function classifySmtpError(err: unknown): Error {
   const e = (typeof err === 'object' && err !== null ? err : {}) as SmtpError;
   const message = e.message ?? String(err);
-  if (e.code === 'ETLS') {
-    // TLS was required and the server did not offer it (or the handshake failed): nothing was
-    // sent. Retried, as a server fixed or a stripped STARTTLS gone may let a later attempt through.
+  if (e.code === 'ETLS' || (e.code === 'ESOCKET' && /certificate|tls|ssl/i.test(message))) {
+    // TLS was required and the server did not offer it, or its certificate did not check out:
+    // nothing was sent. Retried, as a fixed server (or a stripped STARTTLS gone) lets a later attempt through.
     return ApplicationFailure.retryable(
       `SMTP server did not secure the connection, mail not sent (TLS is required): ${message}`,
       'SmtpTlsUnavailable',
