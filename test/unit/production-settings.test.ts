@@ -132,6 +132,9 @@ describe('production settings', () => {
       'cdn.localhost',
       '0.0.0.0',
       '::ffff:127.0.0.1',
+      '127.1',
+      '0x7f000001',
+      '2130706433',
     ]) {
       refusedOnce(
         { DOWNLOAD_ALLOWED_HOSTS: `replicate.delivery,${host}` },
