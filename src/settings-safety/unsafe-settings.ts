@@ -22,6 +22,7 @@ export interface CheckedSettings {
   SMTP_URL: string;
   MAIL_FROM: string;
   TEMPORAL_API_KEY?: string | undefined;
+  CODEC_AUTH_TOKENS?: string[] | undefined;
 }
 
 type Check = (s: CheckedSettings, keys: EncryptionKey[]) => string[];
@@ -107,6 +108,7 @@ function secrets(s: CheckedSettings): string[] {
       dev: DEV_DEFAULTS.passwordResetIdKey,
       ours: true,
     },
+    { name: 'CODEC_AUTH_TOKENS', values: s.CODEC_AUTH_TOKENS ?? [], ours: true },
     {
       name: 'PROVIDER_API_TOKEN',
       values: [s.PROVIDER_API_TOKEN],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../../src/config.js';
-import { productionEnv } from '../support/production-env.js';
+import { productionEnv, randomSecret } from '../support/production-env.js';
 
 describe('config', () => {
   it('has working development defaults', () => {
@@ -71,6 +71,41 @@ describe('config', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: the development default/);
     const config = loadConfig(productionEnv());
     assert.equal(config.usingDevSecrets, false);
+  });
+
+  it('payload privacy: production trusts no loopback, reads no plaintext; a codec token is no API key', () => {
+    const prod = productionEnv();
+    const config = loadConfig(prod);
+    assert.equal(config.payloadEncryption.requireEncrypted, true);
+    assert.equal(config.payloadEncryption.codecTrustLoopback, false);
+    assert.equal(config.payloadEncryption.localStackTrustsLoopback, false);
+    assert.throws(() => loadConfig({ ...prod, CODEC_TRUST_LOOPBACK: 'true' }), /CODEC_TRUST_LOOPBACK/);
+    assert.throws(
+      () => loadConfig({ ...prod, PAYLOAD_REQUIRE_ENCRYPTION: 'false' }),
+      /PAYLOAD_REQUIRE_ENCRYPTION/,
+    );
+    assert.throws(() => loadConfig({ ...prod, PAYLOAD_ENCRYPTION_KEYS: 'off' }), /PAYLOAD_ENCRYPTION_KEYS/);
+    assert.throws(
+      () => loadConfig({ ...prod, CODEC_AUTH_TOKENS: `${randomSecret()},${prod.API_KEYS}` }),
+      /CODEC_AUTH_TOKENS: a codec token must not also be an API key/,
+    );
+    const dev = loadConfig({ PORT: '3100' });
+    assert.equal(dev.payloadEncryption.requireEncrypted, false);
+    assert.equal(dev.payloadEncryption.codecTrustLoopback, false, 'the API alone trusts nobody by default');
+    assert.equal(
+      dev.payloadEncryption.localStackTrustsLoopback,
+      true,
+      'npm start turns it on for its Web UI',
+    );
+    assert.deepEqual(dev.payloadEncryption.codecLoopbackHosts, [
+      '127.0.0.1:3100',
+      'localhost:3100',
+      '[::1]:3100',
+    ]);
+    assert.equal(
+      loadConfig({ CODEC_TRUST_LOOPBACK: 'false' }).payloadEncryption.localStackTrustsLoopback,
+      false,
+    );
   });
 
   it('parses tenant fairness weights', () => {

@@ -81,6 +81,7 @@ describe('production settings', () => {
       ['PROVIDER_API_TOKEN', 'r8_change-me'],
       ['PROVIDER_API_TOKEN', 'token'],
       ['TEMPORAL_API_KEY', 'replace-me'],
+      ['CODEC_AUTH_TOKENS', 'change-me-codec-token-0123456789abcdef'],
     ];
     for (const [name, value] of cases) {
       refusedOnce({ [name]: value }, name, /: a placeholder; /);
@@ -99,6 +100,7 @@ describe('production settings', () => {
       'REPLICATE_WEBHOOK_SECRETS',
       'GENERIC_WEBHOOK_SECRETS',
       'PASSWORD_RESET_ID_KEY',
+      'CODEC_AUTH_TOKENS',
     ]) {
       refusedOnce(
         {

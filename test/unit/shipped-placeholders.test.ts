@@ -26,6 +26,8 @@ function composeEnv(vars: Record<string, string>, missing: string[] = []): Recor
   };
   const out: Record<string, string> = {};
   for (const [key, raw] of Object.entries(doc['x-floodgate'].environment)) {
+    // Files mounted from ./tls, not on this machine; the Kubernetes test checks those settings.
+    if (key.startsWith('TEMPORAL_TLS_')) continue;
     out[key] = String(raw).replace(
       /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
       (_m, name: string, op?: string, arg?: string) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config.js';
-import { appServices } from '../../../src/stack/app-services.js';
+import { appServices, childEnv } from '../../../src/stack/app-services.js';
+import { productionEnv } from '../../support/production-env.js';
 
 const names = (env: Record<string, string>) =>
   appServices(loadConfig({ DATA_DIR: '/tmp/floodgate-unit', ...env }), {}).map((s) => s.name);
@@ -23,6 +24,16 @@ describe('The local stack’s services', () => {
         'worker-urgent',
       ]);
     }
+  });
+
+  it('hands its API CODEC_TRUST_LOOPBACK=true outside production only, unless set (the local Web UI sends no token)', () => {
+    const trust = (env: Record<string, string>) =>
+      childEnv(loadConfig({ DATA_DIR: '/tmp/floodgate-unit', ...env }), '127.0.0.1:7233')
+        .CODEC_TRUST_LOOPBACK;
+    assert.equal(trust({}), 'true');
+    assert.equal(trust({ CODEC_TRUST_LOOPBACK: 'false' }), 'false');
+    const prod = productionEnv();
+    assert.equal(trust(prod), 'false');
   });
 
   it('refuses a STACK_VIDEO_LANE it does not know, naming it', () => {
