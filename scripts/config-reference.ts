@@ -13,7 +13,8 @@ const HEADER = `# Configuration
 
 Every variable is read and validated once at start-up (\`src/config.ts\`); a bad value stops the
 process with a message naming the variable. Durations take \`ms\`, \`s\`, \`m\`, \`h\`.
-\`NODE_ENV=production\` refuses to start with any development default secret.
+\`NODE_ENV=production\` refuses to start with any unsafe setting, listing each on a line of its
+own; without it the API listens on loopback only ([production checklist](deploying.md#production-checklist)).
 `;
 
 const FOOTER = `## Read by the install and start scripts

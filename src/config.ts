@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAddressRule } from './activities/video/address-rules.js';
+import { DEV_DEFAULTS } from './dev-defaults.js';
+import { unsafeSettings } from './settings-safety/unsafe-settings.js';
 import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
@@ -11,15 +13,7 @@ import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-c
  * (`npm run docs:config`).
  */
 
-/** Development defaults: `npm start` prints them; NODE_ENV=production refuses to use them. */
-export const DEV_DEFAULTS = {
-  replicateSecret: 'whsec_Zmxvb2RnYXRlLWRldi1yZXBsaWNhdGUtc2VjcmV0',
-  genericSecret: 'floodgate-dev-generic-secret',
-  apiKey: 'fg_dev_key',
-  passwordResetIdKey: 'floodgate-dev-reset-id-key',
-  /** id:base64 of 32 bytes. */
-  payloadKey: 'dev1:Zmxvb2RnYXRlLWRldi1wYXlsb2FkLWtleS0zMmJ5dGU=',
-} as const;
+export { DEV_DEFAULTS } from './dev-defaults.js';
 
 const list = z
   .string()
@@ -74,10 +68,10 @@ const duration = z
  * writes it (secrets, computed values), the default as shown; durations are shown in their unit.
  */
 export const configSchema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'production', 'test'])
-    .default('development')
-    .meta({ description: '`production` refuses to start with any development default secret' }),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').meta({
+    description:
+      '`production` is the only mode that may listen beyond loopback, and it refuses every development default, placeholder, short secret, link to this machine and clear-text mail (one line each; see [deploying](deploying.md#production-checklist))',
+  }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -85,7 +79,10 @@ export const configSchema = z.object({
 
   // HTTP API
   PORT: port.default(3000).meta({ description: 'API port' }),
-  HOST: z.string().default('127.0.0.1').meta({ description: 'API bind address (`0.0.0.0` in containers)' }),
+  HOST: z.string().default('127.0.0.1').meta({
+    description:
+      'API bind address (`0.0.0.0` in containers); beyond loopback only with `NODE_ENV=production`',
+  }),
   API_KEYS: list
     .default([DEV_DEFAULTS.apiKey])
     .meta({ description: 'comma-separated API keys (several at once for rotation)' }),
@@ -335,9 +332,12 @@ export const configSchema = z.object({
   // ML provider (Replicate-style API)
   PROVIDER_BASE_URL: z
     .url()
-    .default('http://127.0.0.1:4010')
+    .default(DEV_DEFAULTS.providerBaseUrl)
     .meta({ description: 'Replicate-style API base URL' }),
-  PROVIDER_API_TOKEN: z.string().default('r8_dev_token').meta({ description: 'provider API token' }),
+  PROVIDER_API_TOKEN: z
+    .string()
+    .default(DEV_DEFAULTS.providerToken)
+    .meta({ description: 'provider API token', shown: 'dev token' }),
   PROVIDER_MODEL_VERSION: z
     .string()
     .default('floodgate/dev-video-model')
@@ -364,7 +364,10 @@ export const configSchema = z.object({
   DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024).meta({ description: 'largest file downloaded' }),
 
   // Mail
-  SMTP_URL: z.string().default('smtp://127.0.0.1:2525').meta({ description: 'nodemailer transport URL' }),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525').meta({
+    description:
+      'nodemailer transport URL; in production `smtps://` or `smtp://` with STARTTLS required (a server without it fails the send)',
+  }),
   MAIL_FROM: z.string().default('Floodgate <no-reply@floodgate.local>').meta({ description: 'sender' }),
   PASSWORD_RESET_URL_BASE: z
     .url()
@@ -464,11 +467,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.API_KEYS.includes(DEV_DEFAULTS.apiKey) ||
     e.PASSWORD_RESET_ID_KEY === DEV_DEFAULTS.passwordResetIdKey ||
     e.PAYLOAD_ENCRYPTION_KEYS === DEV_DEFAULTS.payloadKey;
-  if (e.NODE_ENV === 'production' && usingDevSecrets) {
-    throw new ConfigError(
-      'invalid configuration: NODE_ENV=production but a development default secret is in use; set ' +
-        'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS, PASSWORD_RESET_ID_KEY and PAYLOAD_ENCRYPTION_KEYS',
-    );
+  let encryptionKeys: EncryptionKey[] = [];
+  if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
+    try {
+      encryptionKeys = parseEncryptionKeys(list.parse(e.PAYLOAD_ENCRYPTION_KEYS));
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  PAYLOAD_ENCRYPTION_KEYS: ${(err as Error).message}`);
+    }
+  }
+  // Production refuses every unsafe setting, and without it the API stays on loopback.
+  const unsafe = unsafeSettings(e, encryptionKeys);
+  if (unsafe.length > 0) {
+    const mode = e.NODE_ENV === 'production' ? ' for production' : '';
+    throw new ConfigError(`invalid configuration${mode}:\n${unsafe.map((l) => `  ${l}`).join('\n')}`);
   }
   const privacyProblem = payloadPrivacyProblem(e);
   if (privacyProblem) throw new ConfigError(`invalid configuration:\n  ${privacyProblem}`);
@@ -494,14 +505,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       `invalid configuration:\n  TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE / TEMPORAL_TLS_*: ${(err as Error).message}`,
     );
-  }
-  let encryptionKeys: EncryptionKey[] = [];
-  if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
-    try {
-      encryptionKeys = parseEncryptionKeys(list.parse(e.PAYLOAD_ENCRYPTION_KEYS));
-    } catch (err) {
-      throw new ConfigError(`invalid configuration:\n  PAYLOAD_ENCRYPTION_KEYS: ${(err as Error).message}`);
-    }
   }
   return {
     env: e.NODE_ENV,

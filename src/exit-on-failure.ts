@@ -13,6 +13,11 @@ export interface ExitOptions {
    */
   oneLine?: boolean;
   stackTraces?: boolean;
+  /**
+   * A configuration refused for several reasons prints one line per reason, each complete on
+   * its own (a container's log shows every line as an entry of its own).
+   */
+  linePerProblem?: boolean;
 }
 
 /**
@@ -22,12 +27,14 @@ export interface ExitOptions {
  */
 export function exitOnFailure(
   processName: string,
-  { code = 1, plain = [], oneLine = false, stackTraces = false }: ExitOptions = {},
+  { code = 1, plain = [], oneLine = false, stackTraces = false, linePerProblem = false }: ExitOptions = {},
 ): (err: unknown) => never {
   return (err: unknown) => {
     const known = [ConfigError, StartupError, ...plain].some((c) => err instanceof c);
     let message: string;
-    if (known) {
+    if (linePerProblem && err instanceof ConfigError) {
+      message = linesPerProblem(err.message).join(`\n${processName}: `);
+    } else if (known) {
       const text = (err as Error).message;
       message = oneLine ? asOneLine(text) : text;
       if (oneLine && err instanceof ConfigError) message += '; fix that setting and start again';
@@ -55,4 +62,11 @@ export function asOneLine(text: string): string {
     (out, line, i) => (i === 0 ? line : `${out}${out.endsWith(':') ? ' ' : '; '}${line}`),
     '',
   );
+}
+
+/** "invalid configuration:\n  A: x\n  B: y" → ["invalid configuration: A: x", "invalid configuration: B: y"]. */
+export function linesPerProblem(text: string): string[] {
+  const [header = '', ...problems] = text.split('\n').filter((l) => l.trim());
+  if (problems.length === 0) return [header];
+  return problems.map((p) => `${header} ${p.trim()}`);
 }

@@ -15,6 +15,8 @@ export interface ReceivedMail {
   /** Header names lower-cased; the raw value after the colon. */
   headers: Record<string, string>;
   receivedAt: Date;
+  /** Whether the mail came over a connection upgraded with STARTTLS. */
+  tls: boolean;
 }
 
 export interface SmtpSinkOptions {
@@ -24,6 +26,8 @@ export interface SmtpSinkOptions {
   dir?: string;
   /** Lets tests make the sink answer a recipient with an SMTP error (e.g. 550 or 451). */
   rejectRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /** Offer STARTTLS with this key and certificate (PEM); unset, the sink speaks plain SMTP only. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface SmtpSink {
@@ -35,8 +39,8 @@ export interface SmtpSink {
 }
 
 /**
- * A development SMTP server that accepts every mail (no auth, no TLS) and keeps it in memory
- * and, optionally, on disk. Real SMTP over TCP, so the mail path under test is the real one.
+ * A development SMTP server that accepts every mail (no auth; STARTTLS only when given a
+ * certificate) and keeps it in memory and, optionally, on disk. Real SMTP over TCP, so the mail path under test is the real one.
  */
 export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
@@ -45,7 +49,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
 
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: opts.tls ? ['AUTH'] : ['STARTTLS', 'AUTH'],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
     logger: false,
     banner: 'Floodgate SMTP sink',
     size: 10 * 1024 * 1024,
@@ -65,7 +70,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
         const raw = Buffer.concat(chunks);
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        accept(raw, envelopeFrom, envelopeTo).then(
+        accept(raw, envelopeFrom, envelopeTo, session.secure).then(
           () => callback(),
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
@@ -73,7 +78,12 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
     },
   });
 
-  async function accept(raw: Buffer, envelopeFrom: string, envelopeTo: string[]): Promise<void> {
+  async function accept(
+    raw: Buffer,
+    envelopeFrom: string,
+    envelopeTo: string[],
+    tls: boolean,
+  ): Promise<void> {
     const parsed = await simpleParser(raw);
     const id = randomUUID();
     const receivedAt = new Date();
@@ -90,6 +100,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
       html: typeof parsed.html === 'string' ? parsed.html : undefined,
       headers,
       receivedAt,
+      tls,
     };
     if (opts.dir) {
       // Written under another name, then renamed: whoever watches the folder for `.eml` files

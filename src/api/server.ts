@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { loadConfig } from '../config.js';
+import { loadConfig, wantsStackTraces } from '../config.js';
+import { exitOnFailure } from '../exit-on-failure.js';
 import { createLogger } from '../logger.js';
 import { connectClient, connectUrgentClient } from '../temporal/client.js';
 import { createApp } from './app.js';
@@ -32,7 +33,5 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`api: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+// A refused configuration: one line per problem; anything else: one line (LOG_LEVEL=debug: its stack).
+main().catch(exitOnFailure('api', { oneLine: true, linePerProblem: true, stackTraces: wantsStackTraces() }));

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
+import { exitOnFailure } from '../exit-on-failure.js';
 import { createLogger } from '../logger.js';
 import type { Lane } from '../shared/task-queues.js';
 import {
@@ -71,12 +72,8 @@ export function runWorkerProcess(lane: Lane): void {
       await Promise.allSettled([...connections.values()].map((c) => c.close()));
     }
   };
-  main().catch((err: unknown) => {
-    process.stderr.write(
-      `worker-${lane}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  });
+  // A refused configuration: one line per problem, no stack; anything unexpected: its stack.
+  main().catch(exitOnFailure(`worker-${lane}`, { linePerProblem: true }));
 }
 
 function isAlive(pid: number): boolean {

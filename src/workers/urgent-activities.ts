@@ -5,7 +5,11 @@ import type { Logger } from '../logger.js';
 
 /** Builds the urgent lane's activities (mail) from their real dependencies: one pooled SMTP transport. */
 export function buildUrgentActivities(config: Config, log: Logger): ReturnType<typeof createEmailActivities> {
-  const transport = createSmtpTransport({ url: config.mail.smtpUrl });
+  // Production mail never goes in clear: STARTTLS is required (or smtps://).
+  const transport = createSmtpTransport({
+    url: config.mail.smtpUrl,
+    requireTls: config.env === 'production',
+  });
   transport.on('error', (err: Error) => log.warn({ err: err.message }, 'SMTP transport error'));
   return createEmailActivities({
     transport,

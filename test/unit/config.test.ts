@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { productionEnv, randomSecret } from '../support/production-env.js';
 
 describe('config', () => {
   it('has working development defaults', () => {
@@ -66,28 +67,14 @@ describe('config', () => {
     );
   });
 
-  it('refuses development secrets in production', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /development default secret/);
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
-      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
-      API_KEYS: 'prod-key',
-      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
-      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
-    });
+  it('refuses development secrets in production (every refusal: production-settings.test.ts)', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: the development default/);
+    const config = loadConfig(productionEnv());
     assert.equal(config.usingDevSecrets, false);
   });
 
   it('payload privacy: production trusts no loopback, reads no plaintext; a codec token is no API key', () => {
-    const prod = {
-      NODE_ENV: 'production',
-      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
-      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
-      API_KEYS: 'prod-key',
-      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
-      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
-    };
+    const prod = productionEnv();
     const config = loadConfig(prod);
     assert.equal(config.payloadEncryption.requireEncrypted, true);
     assert.equal(config.payloadEncryption.codecTrustLoopback, false);
@@ -99,7 +86,7 @@ describe('config', () => {
     );
     assert.throws(() => loadConfig({ ...prod, PAYLOAD_ENCRYPTION_KEYS: 'off' }), /PAYLOAD_ENCRYPTION_KEYS/);
     assert.throws(
-      () => loadConfig({ ...prod, CODEC_AUTH_TOKENS: 'codec-1,prod-key' }),
+      () => loadConfig({ ...prod, CODEC_AUTH_TOKENS: `${randomSecret()},${prod.API_KEYS}` }),
       /CODEC_AUTH_TOKENS: a codec token must not also be an API key/,
     );
     const dev = loadConfig({ PORT: '3100' });

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
+import { productionEnv } from '../support/production-env.js';
 
 interface Manifest {
   apiVersion: string;
@@ -45,15 +46,34 @@ describe('Kubernetes manifests', () => {
     assert.equal(byKind('Deployment').length, 3, 'the API and one Deployment per lane');
   });
 
-  it('hold settings that Floodgate accepts', () => {
-    const secrets = {
-      API_KEYS: 'k8s-test-key',
-      REPLICATE_WEBHOOK_SECRETS: 'whsec_dGVzdA==',
-      GENERIC_WEBHOOK_SECRETS: 'test-generic',
-      PASSWORD_RESET_ID_KEY: 'a-test-key-of-some-length',
-      PAYLOAD_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`,
-    };
-    const parsed = loadConfig({ ...config.data, ...secrets });
+  it('ship placeholders that production refuses, and with them set, settings Floodgate accepts', () => {
+    // The Secret's keys, as an operator creates them.
+    const real = productionEnv();
+    const secrets = Object.fromEntries(
+      [
+        'API_KEYS',
+        'REPLICATE_WEBHOOK_SECRETS',
+        'GENERIC_WEBHOOK_SECRETS',
+        'PASSWORD_RESET_ID_KEY',
+        'PAYLOAD_ENCRYPTION_KEYS',
+        'SMTP_URL',
+        'PROVIDER_API_TOKEN',
+      ].map((k) => [k, real[k]!]),
+    );
+    const placeholders = ['PUBLIC_BASE_URL', 'PASSWORD_RESET_URL_BASE', 'MAIL_FROM'];
+    assert.throws(
+      () => loadConfig({ ...config.data, ...secrets }),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        JSON.stringify(
+          err.message
+            .split('\n')
+            .slice(1)
+            .map((l) => l.trim().split(':')[0]),
+        ) === JSON.stringify(placeholders),
+    );
+    const filled = Object.fromEntries(placeholders.map((k) => [k, real[k]!]));
+    const parsed = loadConfig({ ...config.data, ...secrets, ...filled });
     assert.equal(parsed.env, 'production');
     const video = workers.find((d) => d.metadata.labels!['floodgate/task-queue'] === TASK_QUEUES.video)!;
     const graceSeconds = video.spec.template.spec.terminationGracePeriodSeconds as number;
@@ -64,7 +84,7 @@ describe('Kubernetes manifests', () => {
   });
 
   it('run one worker Deployment per lane, on the task queues and entries the code uses', () => {
-    const parsed = loadConfig({ ...config.data, NODE_ENV: 'test' });
+    const parsed = loadConfig({ ...config.data, NODE_ENV: 'test', HOST: '127.0.0.1' });
     const lanes = workers.map((d) => d.metadata.labels!['floodgate/task-queue']).sort();
     assert.deepEqual(lanes, [TASK_QUEUES.urgent, TASK_QUEUES.video].sort());
     for (const d of workers) {

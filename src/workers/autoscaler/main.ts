@@ -33,4 +33,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-main().catch(exitOnFailure('autoscaler'));
+main().catch(exitOnFailure('autoscaler', { linePerProblem: true }));

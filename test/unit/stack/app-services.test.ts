@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config.js';
 import { appServices, childEnv } from '../../../src/stack/app-services.js';
+import { productionEnv } from '../../support/production-env.js';
 
 const names = (env: Record<string, string>) =>
   appServices(loadConfig({ DATA_DIR: '/tmp/floodgate-unit', ...env }), {}).map((s) => s.name);
@@ -31,14 +32,7 @@ describe('The local stack’s services', () => {
         .CODEC_TRUST_LOOPBACK;
     assert.equal(trust({}), 'true');
     assert.equal(trust({ CODEC_TRUST_LOOPBACK: 'false' }), 'false');
-    const prod = {
-      NODE_ENV: 'production',
-      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
-      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
-      API_KEYS: 'prod-key',
-      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
-      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
-    };
+    const prod = productionEnv();
     assert.equal(trust(prod), 'false');
   });
 
