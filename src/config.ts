@@ -349,9 +349,10 @@ export const configSchema = z.object({
     .default(['127.0.0.1', 'localhost'])
     .meta({ description: 'hosts downloads may come from' }),
   // Downloads resolve the host and connect only to a checked address (src/activities/video/address-rules.ts).
-  DOWNLOAD_ALLOWED_ADDRESSES: list.default(['127.0.0.1', '::1']).transform(addressRules).meta({
+  DOWNLOAD_ALLOWED_ADDRESSES: list.transform(addressRules).optional().meta({
     description:
-      "addresses or CIDR blocks downloads may connect to although private, loopback, link-local, unique-local, IPv4-mapped, unspecified or multicast; `none` for none. The default allows loopback for the local stack's simulated provider: set `none` (or your own list) in production",
+      'addresses or CIDR blocks downloads may connect to although private, loopback, link-local, unique-local, IPv4-mapped, unspecified or multicast; `none` for none. Production refuses loopback here',
+    shown: "`none` in production; `127.0.0.1,::1` otherwise (the local stack's simulated provider)",
   }),
   DOWNLOAD_ALLOWED_PORTS: list
     .transform((ports) => ports.map(Number))
@@ -604,7 +605,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelVersion: e.PROVIDER_MODEL_VERSION,
       reconcileAfterMs: e.RECONCILE_AFTER,
       downloadAllowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
-      downloadAllowedAddresses: e.DOWNLOAD_ALLOWED_ADDRESSES,
+      downloadAllowedAddresses:
+        e.DOWNLOAD_ALLOWED_ADDRESSES ?? (e.NODE_ENV === 'production' ? [] : ['127.0.0.1', '::1']),
       downloadAllowedPorts:
         e.DOWNLOAD_ALLOWED_PORTS ?? (e.NODE_ENV === 'production' ? [443] : [443, e.PROVIDER_SIM_PORT]),
       downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,

@@ -1,3 +1,5 @@
+import { BlockList } from 'node:net';
+import { parseAddressRule } from '../activities/video/address-rules.js';
 import { smtpTlsProblems } from '../activities/mail/smtp-tls-policy.js';
 import { DEV_DEFAULTS } from '../dev-defaults.js';
 import type { EncryptionKey } from '../temporal/encryption-codec.js';
@@ -19,6 +21,7 @@ export interface CheckedSettings {
   PROVIDER_BASE_URL: string;
   PROVIDER_API_TOKEN: string;
   DOWNLOAD_ALLOWED_HOSTS: string[];
+  DOWNLOAD_ALLOWED_ADDRESSES?: string[] | undefined;
   SMTP_URL: string;
   MAIL_FROM: string;
   TEMPORAL_API_KEY?: string | undefined;
@@ -47,6 +50,7 @@ const PRODUCTION_CHECKS: Check[] = [
   secrets,
   providerLinks,
   downloadHosts,
+  downloadAddresses,
   publicLinks,
   legacyUntimedSignatures,
   smtp,
@@ -154,6 +158,21 @@ function downloadHosts(s: CheckedSettings): string[] {
       return [`DOWNLOAD_ALLOWED_HOSTS: "${host}" is an example domain; list only the provider's file hosts`];
     }
     return [];
+  });
+}
+
+/** An allow-list entry that reaches this machine: downloads could then read its local services. */
+function downloadAddresses(s: CheckedSettings): string[] {
+  return (s.DOWNLOAD_ALLOWED_ADDRESSES ?? []).flatMap((entry) => {
+    const rule = parseAddressRule(entry);
+    const list = new BlockList();
+    list.addSubnet(rule.address, rule.prefix, rule.family);
+    const reachesLoopback =
+      rule.family === 'ipv4' ? list.check('127.0.0.1', 'ipv4') : list.check('::1', 'ipv6');
+    if (!reachesLoopback) return [];
+    return [
+      `DOWNLOAD_ALLOWED_ADDRESSES: "${entry}" covers loopback; list only the private ranges your file hosts use, or none`,
+    ];
   });
 }
 

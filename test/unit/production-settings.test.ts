@@ -151,6 +151,19 @@ describe('production settings', () => {
     );
   });
 
+  it('refuses download addresses that cover loopback, and allows none by default', () => {
+    for (const entry of ['127.0.0.1', '127.0.0.0/8', '0.0.0.0/0', '::1', '::/0']) {
+      refusedOnce(
+        { DOWNLOAD_ALLOWED_ADDRESSES: `10.20.0.0/16,${entry}` },
+        'DOWNLOAD_ALLOWED_ADDRESSES',
+        /covers loopback/,
+      );
+    }
+    assert.deepEqual(refusals(productionEnv({ DOWNLOAD_ALLOWED_ADDRESSES: '10.20.0.0/16,fd00::/8' })), []);
+    assert.deepEqual(loadConfig(productionEnv()).provider.downloadAllowedAddresses, []);
+    assert.deepEqual(loadConfig({}).provider.downloadAllowedAddresses, ['127.0.0.1', '::1']);
+  });
+
   it('refuses the development provider URL and any provider URL on this machine', () => {
     refusedOnce(
       { PROVIDER_BASE_URL: undefined },
