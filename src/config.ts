@@ -338,7 +338,7 @@ export const configSchema = z.object({
     .default(3_600_000)
     .meta({ description: 'window of the two limits above' }),
   PASSWORD_RESET_OVERALL_LIMIT: positiveInt
-    .default(50)
+    .default(100)
     .meta({ description: 'reset requests per second one API process admits, all users together' }),
   PASSWORD_RESET_ID_KEY: z.string().min(16).default(DEV_DEFAULTS.passwordResetIdKey).meta({
     description:
