@@ -144,8 +144,14 @@ describe('PasswordReset workflow: bounded runs (time-skipping)', function () {
       await waitForMails(mails, 2);
       await env.sleep(2 * COOLDOWN);
       await request();
+      // Once the run has taken the third request in (ignored, or a third mail):
       const handle = env.client.workflow.getHandle<typeof passwordReset>(workflowId);
-      assert.deepEqual((await handle.query(resetStatusQuery)).mailsSent, 2, 'a third mail inside the hour');
+      let status = await handle.query(resetStatusQuery);
+      for (let i = 0; i < 100 && status.requestsIgnored + status.mailsSent < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await handle.query(resetStatusQuery);
+      }
+      assert.deepEqual([status.mailsSent, status.requestsIgnored], [2, 1], 'a third mail inside the hour');
       assert.equal(mails().length, 2);
 
       // Once the first mail has left the window, a request mails again.

@@ -46,7 +46,7 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
     // Refused here, a request writes nothing to any workflow's history.
     const admission = resetLimits.admit(body);
     if (!admission.admitted) {
-      log.info({ scope: admission.scope }, 'password reset refused over a limit');
+      deps.metrics.passwordResetRefused.inc({ scope: admission.scope });
       throw new TooManyRequestsError(LIMIT_MESSAGES[admission.scope], admission.retryAfterMs);
     }
     const workflowId = passwordResetWorkflowId(body.userId, config.passwordReset.idKey);
