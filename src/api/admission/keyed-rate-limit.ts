@@ -36,6 +36,14 @@ export class KeyedRateLimit {
     if (this.log.size >= this.sweepAt) this.sweep(now);
   }
 
+  /** Gives back the admission `take` recorded at `at` (the request was not carried out). */
+  untake(key: string, at: number): void {
+    const times = this.log.get(key);
+    const i = times?.lastIndexOf(at) ?? -1;
+    if (i >= 0) times!.splice(i, 1);
+    if (times?.length === 0) this.log.delete(key);
+  }
+
   get size(): number {
     return this.log.size;
   }

@@ -11,10 +11,12 @@ export interface ResetLimitsOptions {
   overallPerSecond: number;
 }
 
-export type ResetLimitScope = 'user' | 'address' | 'overall';
+const SCOPES = ['user', 'address', 'overall'] as const;
+export type ResetLimitScope = (typeof SCOPES)[number];
 
 export type ResetAdmission =
-  { admitted: true } | { admitted: false; scope: ResetLimitScope; retryAfterMs: number };
+  /** `release` gives the admission back when the request could not be recorded (e.g. Temporal down). */
+  { admitted: true; release: () => void } | { admitted: false; scope: ResetLimitScope; retryAfterMs: number };
 
 /**
  * The password-reset limits, decided before anything reaches Temporal. A request is admitted
@@ -43,7 +45,7 @@ export class ResetLimits {
       overall: '',
     };
     let refused: { scope: ResetLimitScope; retryAfterMs: number } | undefined;
-    for (const scope of ['user', 'address', 'overall'] as const) {
+    for (const scope of SCOPES) {
       const waitMs = this.limits[scope].waitMs(keys[scope], now);
       // The first limit hit names the refusal; the longest wait is when all would have room.
       if (waitMs > 0)
@@ -53,8 +55,13 @@ export class ResetLimits {
         };
     }
     if (refused) return { admitted: false, ...refused };
-    for (const scope of ['user', 'address', 'overall'] as const) this.limits[scope].take(keys[scope], now);
-    return { admitted: true };
+    for (const scope of SCOPES) this.limits[scope].take(keys[scope], now);
+    return {
+      admitted: true,
+      release: () => {
+        for (const scope of SCOPES) this.limits[scope].untake(keys[scope], now);
+      },
+    };
   }
 }
 

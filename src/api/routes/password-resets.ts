@@ -50,22 +50,28 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
       throw new TooManyRequestsError(LIMIT_MESSAGES[admission.scope], admission.retryAfterMs);
     }
     const workflowId = passwordResetWorkflowId(body.userId, config.passwordReset.idKey);
-    await temporalCall(() =>
-      client.withDeadline(deadline(), () =>
-        client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
-          'passwordReset',
-          {
-            workflowId,
-            taskQueue: taskQueueFor('urgent', config.lanes.mode),
-            // The run enforces the per-user limit too, so it holds across API replicas.
-            args: [{ ttlMs, cooldownMs, mailLimit: limits.perUser, mailWindowMs: limits.windowMs }],
-            signal: requestResetSignal,
-            signalArgs: [{ userId: body.userId, email: body.email }],
-            priority: { priorityKey: PRIORITY.passwordReset },
-          },
+    try {
+      await temporalCall(() =>
+        client.withDeadline(deadline(), () =>
+          client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
+            'passwordReset',
+            {
+              workflowId,
+              taskQueue: taskQueueFor('urgent', config.lanes.mode),
+              // The run enforces the per-user limit too, so it holds across API replicas.
+              args: [{ ttlMs, cooldownMs, mailLimit: limits.perUser, mailWindowMs: limits.windowMs }],
+              signal: requestResetSignal,
+              signalArgs: [{ userId: body.userId, email: body.email }],
+              priority: { priorityKey: PRIORITY.passwordReset },
+            },
+          ),
         ),
-      ),
-    );
+      );
+    } catch (err) {
+      // Most likely not recorded, and the caller is told to retry: give the allowance back.
+      admission.release();
+      throw err;
+    }
     log.info({ workflowId }, 'password reset requested');
     ctx.status = 202;
     ctx.body = { status: 'accepted' };

@@ -8,7 +8,7 @@ describe('ResetLimits', () => {
   it('admits a user once per cool-down and at most perUser times per window, with the wait to the next room', () => {
     const limits = new ResetLimits({ ...opts, perAddress: 100 });
     const req = (i: number) => ({ userId: 'u1', email: `a${i}@example.test` });
-    assert.deepEqual(limits.admit(req(0), 0), { admitted: true });
+    assert.equal(limits.admit(req(0), 0).admitted, true);
     assert.deepEqual(limits.admit(req(1), 1_000), { admitted: false, scope: 'user', retryAfterMs: 59_000 });
     assert.equal(limits.admit(req(2), 60_000).admitted, true);
     assert.equal(limits.admit(req(3), 120_000).admitted, true);
@@ -48,6 +48,17 @@ describe('ResetLimits', () => {
       assert.equal(limits.admit({ userId: 'u', email: 'w@x.test' }, 10).admitted, false);
     assert.equal(limits.admit({ userId: 'a', email: 'w@x.test' }, 20).admitted, true);
     assert.equal(limits.admit({ userId: 'b', email: 'w@x.test' }, 30).admitted, true);
+  });
+
+  it('gives an allowance back when the admitted request could not be recorded', () => {
+    const limits = new ResetLimits({ ...opts, overallPerSecond: 1 });
+    const request = { userId: 'u', email: 'a@x.test' };
+    const first = limits.admit(request, 0);
+    assert.ok(first.admitted);
+    assert.equal(limits.admit(request, 10).admitted, false);
+    first.release();
+    // The retry the 503 asked for is admitted, by every limit.
+    assert.equal(limits.admit(request, 20).admitted, true);
   });
 
   it('keeps a key only while it has an admission in its window (memory follows what was admitted)', () => {
