@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAddressRule } from './activities/video/address-rules.js';
 import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
 
@@ -29,6 +30,19 @@ const list = z
       .filter(Boolean),
   )
   .pipe(z.array(z.string()).min(1, 'needs at least one comma-separated value'));
+
+/** Allow-list entries (addresses or CIDR blocks), checked at start-up; `none` is the empty list. */
+function addressRules(entries: string[], ctx: z.RefinementCtx): string[] {
+  if (entries.length === 1 && entries[0]?.toLowerCase() === 'none') return [];
+  for (const entry of entries) {
+    try {
+      parseAddressRule(entry);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }
+  return entries;
+}
 
 /** Command-line arguments, space-separated; empty when unset. */
 const args = z
@@ -200,6 +214,27 @@ export const configSchema = z.object({
   CODEC_CORS_ORIGINS: list
     .optional()
     .meta({ description: 'browser origins allowed to call `/codec`', shown: 'the local Web UI' }),
+  // Payload privacy (docs/payload-privacy.md): /codec has its own credential, never an API key.
+  CODEC_AUTH_TOKENS: list.optional().meta({
+    description:
+      'comma-separated Bearer tokens for `/codec` (several at once for rotation); must differ from `API_KEYS`; unset: only loopback callers under `CODEC_TRUST_LOOPBACK` get in',
+    shown: 'none',
+  }),
+  CODEC_TRUST_LOOPBACK: bool.optional().meta({
+    description:
+      'development only (refused with `NODE_ENV=production`): `/codec` lets loopback callers in without a token when their `Host` is in `CODEC_LOOPBACK_HOSTS`, so the local Web UI, which cannot send one, decodes; `npm start` and `start:cluster` turn it on outside production',
+    shown: '`false` (the local stacks: `true` outside production)',
+  }),
+  CODEC_LOOPBACK_HOSTS: list.optional().meta({
+    description:
+      "`Host` values a loopback caller of `/codec` may use under `CODEC_TRUST_LOOPBACK` (any other, such as a DNS-rebinding page's name, is refused)",
+    shown: '`127.0.0.1:$PORT,localhost:$PORT,[::1]:$PORT`',
+  }),
+  PAYLOAD_REQUIRE_ENCRYPTION: bool.optional().meta({
+    description:
+      'workers and the API refuse to decode a payload that is not encrypted; always on with `NODE_ENV=production` (setting `false` there is refused); off elsewhere so older plaintext runs still read',
+    shown: '`true` in production, else `false`',
+  }),
 
   // Storage
   DATA_DIR: z
@@ -313,6 +348,19 @@ export const configSchema = z.object({
   DOWNLOAD_ALLOWED_HOSTS: list
     .default(['127.0.0.1', 'localhost'])
     .meta({ description: 'hosts downloads may come from' }),
+  // Downloads resolve the host and connect only to a checked address (src/activities/video/address-rules.ts).
+  DOWNLOAD_ALLOWED_ADDRESSES: list.default(['127.0.0.1', '::1']).transform(addressRules).meta({
+    description:
+      "addresses or CIDR blocks downloads may connect to although private, loopback, link-local, unique-local, IPv4-mapped, unspecified or multicast; `none` for none. The default allows loopback for the local stack's simulated provider: set `none` (or your own list) in production",
+  }),
+  DOWNLOAD_ALLOWED_PORTS: list
+    .transform((ports) => ports.map(Number))
+    .pipe(z.array(z.number().int().min(1).max(65535)))
+    .optional()
+    .meta({
+      description: 'ports downloads may connect to, redirects included',
+      shown: '`443` + `PROVIDER_SIM_PORT` outside production',
+    }),
   DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024).meta({ description: 'largest file downloaded' }),
 
   // Mail
@@ -436,6 +484,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         'REPLICATE_WEBHOOK_SECRETS, GENERIC_WEBHOOK_SECRETS, API_KEYS, PASSWORD_RESET_ID_KEY and PAYLOAD_ENCRYPTION_KEYS',
     );
   }
+  const privacyProblem = payloadPrivacyProblem(e);
+  if (privacyProblem) throw new ConfigError(`invalid configuration:\n  ${privacyProblem}`);
   if (e.AUTOSCALE_MIN_REPLICAS > e.AUTOSCALE_MAX_REPLICAS) {
     throw new ConfigError(
       'invalid configuration:\n  AUTOSCALE_MIN_REPLICAS: must not be above AUTOSCALE_MAX_REPLICAS',
@@ -518,6 +568,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `http://127.0.0.1:${e.URGENT_TEMPORAL_UI_PORT}`,
         `http://localhost:${e.URGENT_TEMPORAL_UI_PORT}`,
       ],
+      codecTokens: e.CODEC_AUTH_TOKENS ?? [],
+      codecTrustLoopback: e.CODEC_TRUST_LOOPBACK ?? false,
+      /** What `npm start` and `start:cluster` hand their API: their local Web UI cannot send a token. */
+      localStackTrustsLoopback: e.CODEC_TRUST_LOOPBACK ?? e.NODE_ENV !== 'production',
+      codecLoopbackHosts: e.CODEC_LOOPBACK_HOSTS ?? [
+        `127.0.0.1:${e.PORT}`,
+        `localhost:${e.PORT}`,
+        `[::1]:${e.PORT}`,
+      ],
+      requireEncrypted: e.PAYLOAD_REQUIRE_ENCRYPTION ?? e.NODE_ENV === 'production',
     },
     dataDir,
     storageDir: resolve(dataDir, 'videos'),
@@ -555,6 +615,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelVersion: e.PROVIDER_MODEL_VERSION,
       reconcileAfterMs: e.RECONCILE_AFTER,
       downloadAllowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
+      downloadAllowedAddresses: e.DOWNLOAD_ALLOWED_ADDRESSES,
+      downloadAllowedPorts:
+        e.DOWNLOAD_ALLOWED_PORTS ?? (e.NODE_ENV === 'production' ? [443] : [443, e.PROVIDER_SIM_PORT]),
       downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,
     },
     mail: {
@@ -592,6 +655,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dir: resolve(dataDir, 'cluster'),
     },
   };
+}
+
+/** Production never trusts loopback nor reads plaintext payloads; a codec token is never an API key. */
+function payloadPrivacyProblem(e: z.output<typeof configSchema>): string | undefined {
+  if (e.NODE_ENV === 'production' && e.CODEC_TRUST_LOOPBACK)
+    return 'CODEC_TRUST_LOOPBACK: development only, refused with NODE_ENV=production (set CODEC_AUTH_TOKENS)';
+  if (e.NODE_ENV === 'production' && e.PAYLOAD_REQUIRE_ENCRYPTION === false)
+    return 'PAYLOAD_REQUIRE_ENCRYPTION: cannot be false with NODE_ENV=production';
+  const requireEncrypted = e.PAYLOAD_REQUIRE_ENCRYPTION ?? e.NODE_ENV === 'production';
+  if (requireEncrypted && e.PAYLOAD_ENCRYPTION_KEYS === 'off')
+    return 'PAYLOAD_ENCRYPTION_KEYS: cannot be off while encryption is required (NODE_ENV=production or PAYLOAD_REQUIRE_ENCRYPTION)';
+  if (e.CODEC_AUTH_TOKENS?.some((t) => e.API_KEYS.includes(t)))
+    return 'CODEC_AUTH_TOKENS: a codec token must not also be an API key';
+  return undefined;
 }
 
 /** By default every lane of the mode must have a worker: `npm start` runs one per lane. */

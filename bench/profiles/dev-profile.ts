@@ -11,6 +11,7 @@ import { freePort, freePortRange } from '../../test/support/free-port.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
 import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
+import { stackClientTlsEnv } from '../../src/cluster/cluster-tls.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -221,9 +222,11 @@ async function startDevStack(
     })());
 
   try {
-    const config = loadConfig({ ...process.env, ...env });
     const apiUrl = `http://127.0.0.1:${api}`;
     await Promise.race([failure, waitForHttp(`${apiUrl}/readyz`, 180_000)]);
+    // A cluster stack has made its certificates by now: the bench connects with them, as its processes do.
+    const clientEnv = { ...env, ...stackClientTlsEnv(dataDir) };
+    const config = loadConfig({ ...process.env, ...clientEnv });
     const client = await connectClient(config, `127.0.0.1:${temporal}`);
     try {
       const queues =
@@ -243,7 +246,7 @@ async function startDevStack(
       serverMetricsUrl: `http://127.0.0.1:${serverMetrics}/metrics`,
       namespace: config.temporal.namespace,
       mailDir: join(dataDir, 'mail'),
-      env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },
+      env: { ...clientEnv, TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },
       failure,
       stop,
     };

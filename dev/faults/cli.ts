@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { stackClientTlsEnv } from '../../src/cluster/cluster-tls.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { parseDuration, parseRate } from '../storm/args.js';
@@ -111,7 +112,13 @@ async function main(): Promise<number> {
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const connection = await Connection.connect(connectionOptions(loadConfig(), stack.temporalAddress));
+  const connection = await Connection.connect(
+    // A start:cluster stack takes only its own client certificate.
+    connectionOptions(
+      loadConfig({ ...process.env, ...stackClientTlsEnv(stack.dataDir) }),
+      stack.temporalAddress,
+    ),
+  );
   const results: FaultResult[] = [];
   try {
     const client = new Client({ connection });

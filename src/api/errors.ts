@@ -27,6 +27,13 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** Who is asking is known and not allowed here (e.g. a browser origin or Host outside the allow-list). */
+export class ForbiddenError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string, code = 'not_found') {
     super(404, code, message);

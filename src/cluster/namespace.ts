@@ -4,6 +4,7 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../shared/search-attributes.js';
 import { StartupError } from '../startup-error.js';
+import type { TemporalConnectionOptions } from '../temporal/connection-options.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 const INDEXED_TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
@@ -26,13 +27,14 @@ export interface NamespaceOutcome {
 
 /**
  * Resolves once the frontend answers gRPC (the server may still be joining its ring). These
- * calls reach the server the cluster profile itself runs, plain on loopback, so they take no
- * profile credentials (connection-options.ts is for Floodgate's own processes).
+ * calls reach the server the cluster profile itself runs, with the client certificate it made
+ * (the same connection options as Floodgate's own processes).
  */
-export async function waitForTemporal(address: string, deadline: number): Promise<void> {
+export async function waitForTemporal(server: TemporalConnectionOptions, deadline: number): Promise<void> {
+  const { address } = server;
   for (;;) {
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      const connection = await Connection.connect({ ...server, connectTimeout: 1_000 });
       try {
         await connection.workflowService.getSystemInfo({});
         return;
@@ -57,12 +59,12 @@ export async function waitForTemporal(address: string, deadline: number): Promis
  * 10 s, and adding search attributes fails until then: that step retries until `deadline`.
  */
 export async function ensureNamespace(
-  address: string,
+  server: TemporalConnectionOptions,
   namespace: string,
   deadline: number,
   attributes: ReadonlyArray<(typeof CUSTOM_SEARCH_ATTRIBUTES)[number]> = CUSTOM_SEARCH_ATTRIBUTES,
 ): Promise<NamespaceOutcome> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(server);
   try {
     let namespaceCreated = false;
     try {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import type { ServiceSpec } from '../stack/supervisor.js';
 import type { ClusterBinaries } from './cluster-binaries.js';
+import { LOCAL_SERVER_NAME } from './cluster-tls.js';
 
 /** temporal-compose/ holds the server, dynamic-config and UI files; docker-compose.yml mounts the same ones. */
 export const COMPOSE_DIR = new URL('../../temporal-compose/', import.meta.url).pathname;
@@ -29,8 +30,12 @@ export function clusterPorts(config: Config) {
   };
 }
 
-/** Every service (frontend, history, matching, worker) in one process, on loopback. */
-export function temporalServerService(config: Config, binaries: ClusterBinaries): ServiceSpec {
+/** Every service (frontend, history, matching, worker) in one process, on loopback, mTLS on (`tlsDir`). */
+export function temporalServerService(
+  config: Config,
+  binaries: ClusterBinaries,
+  tlsDir: string,
+): ServiceSpec {
   const ports = clusterPorts(config);
   return {
     name: 'temporal',
@@ -57,6 +62,7 @@ export function temporalServerService(config: Config, binaries: ClusterBinaries)
       TEMPORAL_METRICS_PORT: String(ports.metrics),
       TEMPORAL_DYNAMIC_CONFIG_FILE:
         config.cluster.dynamicConfigFile ?? join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'),
+      ...serverTlsEnv(tlsDir),
     },
   };
 }
@@ -66,6 +72,7 @@ export function uiServerService(
   config: Config,
   binaries: ClusterBinaries,
   temporalAddress: string,
+  tlsDir: string,
 ): ServiceSpec {
   return {
     name: 'temporal-ui',
@@ -79,6 +86,12 @@ export function uiServerService(
       TEMPORAL_NAMESPACE: config.temporal.namespace,
       TEMPORAL_UI_PUBLIC_URL: `http://127.0.0.1:${config.temporal.uiPort}`,
       TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${config.api.port}/codec`,
+      ...serverTlsEnv(tlsDir),
     },
   };
+}
+
+/** Where the server and UI configs find the TLS files, and the name they check the server by. */
+function serverTlsEnv(tlsDir: string): Record<string, string> {
+  return { TEMPORAL_TLS_DIR: tlsDir, TEMPORAL_TLS_SERVER_NAME: LOCAL_SERVER_NAME };
 }

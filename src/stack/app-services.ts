@@ -69,6 +69,8 @@ export function childEnv(
   const env: Record<string, string> = { TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
   if (urgentAddress) env.URGENT_TEMPORAL_ADDRESS = urgentAddress;
   if (config.temporal.urgentNamespace) env.URGENT_TEMPORAL_NAMESPACE = config.temporal.urgentNamespace;
+  // The local Web UI cannot send a codec token: outside production its API trusts this machine.
+  env.CODEC_TRUST_LOOPBACK = String(config.payloadEncryption.localStackTrustsLoopback);
   if (!process.env.SMTP_URL) env.SMTP_URL = `smtp://127.0.0.1:${config.stack.smtpSinkPort}`;
   if (!process.env.PROVIDER_BASE_URL)
     env.PROVIDER_BASE_URL = `http://127.0.0.1:${config.stack.providerSimPort}`;
@@ -113,6 +115,10 @@ export function bannerLines(config: Config, temporalLines: string[]): string[] {
         `metrics http://${m.host}:${a.metricsPort}/metrics`,
     );
   }
+  if (config.payloadEncryption.localStackTrustsLoopback)
+    lines.push(
+      '  Codec          /codec lets this machine in without a token (CODEC_TRUST_LOOPBACK=true, dev only)',
+    );
   if (config.usingDevSecrets) {
     lines.push(
       '  Development secrets in use (set these variables to replace them):',

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterBinaries } from '../cluster/cluster-binaries.js';
+import { clientTlsEnv, ensureClusterTls } from '../cluster/cluster-tls.js';
 import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
 import { clusterPorts, temporalServerService, uiServerService } from '../cluster/temporal-server.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { StartupError } from '../startup-error.js';
-import { hasCredentials } from '../temporal/connection-options.js';
+import { connectionOptions, hasCredentials } from '../temporal/connection-options.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
@@ -57,24 +58,25 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   // The production shape, unless the user's settings say otherwise: the video lane follows its
   // backlog, and password resets run in a namespace of their own, which the server schedules and
   // limits apart from the video jobs'.
-  const config = loadConfig({
+  const settings = {
     VIDEO_AUTOSCALE: 'on',
     URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
     ...process.env,
     ...userEnv,
-  });
-  if (config.stack.ownUrgentServer && !config.temporal.urgentAddress) {
+  };
+  const asSet = loadConfig(settings);
+  if (asSet.stack.ownUrgentServer && !asSet.temporal.urgentAddress) {
     // Said before anything starts: silently running resets on the shared server would hide it.
     throw new ConfigError(
       'invalid configuration:\n  STACK_URGENT_SERVER=own: only npm start runs a second (dev) server; ' +
         "for start:cluster set URGENT_TEMPORAL_ADDRESS to the urgent lane's own Temporal server",
     );
   }
-  if (hasCredentials(config)) {
-    // Its Temporal server is its own, plain on loopback; the app's processes must not bring TLS to it.
+  if (hasCredentials(asSet)) {
+    // Its Temporal server is its own and trusts only the certificates it made: other credentials cannot reach it.
     throw new ConfigError(
       'invalid configuration:\n  TEMPORAL_API_KEY / TEMPORAL_TLS_*: start:cluster runs its own Temporal server ' +
-        'on loopback, which takes neither; unset them (and TEMPORAL_CONFIG_FILE) for this profile',
+        'with certificates it makes (DATA_DIR/cluster/tls); unset them (and TEMPORAL_CONFIG_FILE) for this profile',
     );
   }
   const print = opts.print ?? (() => undefined);
@@ -84,7 +86,12 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const step = <T>(work: Promise<T>) => untilAborted(work, opts.signal);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
   const binaries = clusterBinaries();
-  await assertPortsFree([...infraPorts(config), ...appPorts(config)]);
+  await assertPortsFree([...infraPorts(asSet), ...appPorts(asSet)]);
+  // Mutual TLS on the cluster's server: certificates made at the first start and reused, handed to
+  // every client process as the standard TEMPORAL_TLS_* settings (the same code serves Temporal Cloud).
+  const tls = ensureClusterTls(join(asSet.cluster.dir, 'tls'));
+  const tlsEnv = clientTlsEnv(tls);
+  const config = loadConfig({ ...settings, ...tlsEnv });
   mkdirSync(config.cluster.dir, { recursive: true });
   const layout = postgresLayout(config);
   let stopping = false;
@@ -112,6 +119,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   };
 
   try {
+    say(`TLS certificates ${tls.made.length ? `made (${tls.made.join(', ')})` : 'found'} in ${tls.dir}`);
     const postgresCreated = preparePostgres(layout);
     say(
       `PostgreSQL ${postgresCreated ? 'database cluster created' : 'database cluster found'} in ${layout.dataDir}; ` +
@@ -134,8 +142,9 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
 
     const temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
     say(`starting Temporal server ${binaries.serverVersion} on ${temporalAddress}…`);
-    supervisor.start(temporalServerService(config, binaries));
-    await step(waitForTemporal(temporalAddress, deadline));
+    supervisor.start(temporalServerService(config, binaries, tls.dir));
+    const server = connectionOptions(config, temporalAddress);
+    await step(waitForTemporal(server, deadline));
     const namespaces = [config.temporal.namespace];
     const urgent = config.temporal.urgentNamespace;
     // A namespace of the urgent lane's own on this server (an urgent server of its own is the user's).
@@ -144,9 +153,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     // Password resets index nothing: the urgent namespace needs no search attributes (and adding
     // them to two namespaces at once races on the server's metadata).
     const outcomes = await step(
-      Promise.all(
-        namespaces.map((n, i) => ensureNamespace(temporalAddress, n, deadline, i === 0 ? undefined : [])),
-      ),
+      Promise.all(namespaces.map((n, i) => ensureNamespace(server, n, deadline, i === 0 ? undefined : []))),
     );
     for (const [i, outcome] of outcomes.entries()) {
       say(
@@ -156,8 +163,12 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     }
     const namespace = outcomes[0]!;
 
-    supervisor.start(uiServerService(config, binaries, temporalAddress));
-    const env = { ...userEnv, ...childEnv(config, temporalAddress, config.temporal.urgentAddress) };
+    supervisor.start(uiServerService(config, binaries, temporalAddress, tls.dir));
+    const env = {
+      ...userEnv,
+      ...childEnv(config, temporalAddress, config.temporal.urgentAddress),
+      ...tlsEnv,
+    };
     for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
     const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000)));
     if (!apiReady) {

@@ -25,7 +25,15 @@ export interface EncryptionKey {
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: EncryptionKey[]) {
+  /**
+   * `requireEncrypted`: a payload without this codec's encoding fails to decode (production), so
+   * plaintext written by anything else never reaches a workflow, an activity or the API; off, it
+   * passes through unchanged (runs written before encryption still read).
+   */
+  constructor(
+    private readonly keys: EncryptionKey[],
+    private readonly opts: { requireEncrypted?: boolean } = {},
+  ) {
     if (keys.length === 0) throw new Error('EncryptionCodec needs at least one key');
     for (const { id, key } of keys) {
       if (key.length !== 32) throw new Error(`encryption key "${id}" must be 32 bytes, got ${key.length}`);
@@ -44,7 +52,11 @@ export class EncryptionCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || decoder.decode(encoding) !== ENCODING) return payload;
+      if (!encoding || decoder.decode(encoding) !== ENCODING) {
+        if (this.opts.requireEncrypted)
+          throw new UnencryptedPayloadError(encoding && decoder.decode(encoding));
+        return payload;
+      }
       const idBytes = payload.metadata?.[KEY_ID];
       const id = idBytes ? decoder.decode(idBytes) : '';
       const key = this.byId.get(id);
@@ -52,6 +64,17 @@ export class EncryptionCodec implements PayloadCodec {
       if (!payload.data) throw new Error('encrypted payload without data');
       return temporal.api.common.v1.Payload.decode(decrypt(payload.data, key));
     });
+  }
+}
+
+/** A payload arrived without encryption where encryption is required (PAYLOAD_REQUIRE_ENCRYPTION). */
+export class UnencryptedPayloadError extends Error {
+  constructor(encoding: string | undefined) {
+    super(
+      `refusing an unencrypted payload (encoding "${encoding ?? 'none'}", expected "${ENCODING}"): ` +
+        'PAYLOAD_REQUIRE_ENCRYPTION is on, so only payloads written with PAYLOAD_ENCRYPTION_KEYS are read',
+    );
+    this.name = 'UnencryptedPayloadError';
   }
 }
 

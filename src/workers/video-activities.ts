@@ -20,6 +20,8 @@ export function buildVideoActivities(config: Config, _log: Logger) {
     ...createDownloadActivities({
       storageDir: config.storageDir,
       allowedHosts: config.provider.downloadAllowedHosts,
+      allowedAddresses: config.provider.downloadAllowedAddresses,
+      allowedPorts: config.provider.downloadAllowedPorts,
       maxBytes: config.provider.downloadMaxBytes,
     }),
   };

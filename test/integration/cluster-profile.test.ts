@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
-import { DEV_DEFAULTS } from '../../src/config.js';
+import { clientTlsEnv, clusterTlsFiles } from '../../src/cluster/cluster-tls.js';
+import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { temporalBinaries } from '../../src/temporal/binaries.js';
+import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { freePort, freePortRange } from '../support/free-port.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { stackProcesses } from '../support/stack-processes.js';
@@ -28,6 +32,7 @@ describe('cluster profile (npm run start:cluster)', function () {
   let ports: Record<'api' | 'temporal' | 'ui' | 'postgres', number>;
   let schemaTarget: SchemaTarget;
   let firstVersions: Record<string, string | undefined>;
+  let firstCerts: string[];
   let stack: ChildProcess | undefined;
 
   before(async () => {
@@ -130,6 +135,7 @@ describe('cluster profile (npm run start:cluster)', function () {
     const { child, output, up } = startStack();
     await up;
     const text = output();
+    assert.match(text, /TLS certificates made \(CA, server, client\)/);
     assert.match(text, /PostgreSQL database cluster created/);
     assert.match(text, /schema temporal: created/);
     assert.match(text, /schema temporal_visibility: created/);
@@ -148,6 +154,60 @@ describe('cluster profile (npm run start:cluster)', function () {
     firstVersions = await schemaVersions(schemaTarget);
     assert.ok(firstVersions.temporal && firstVersions.temporal_visibility, JSON.stringify(firstVersions));
     assert.ok(child.pid);
+    const tls = tlsFiles();
+    for (const key of [tls.serverKeyFile, tls.clientKeyFile, join(tls.dir, 'ca-key.pem')]) {
+      assert.equal(statSync(key).mode & 0o777, 0o600, `${key} is readable by its owner only`);
+    }
+    firstCerts = [tls.caFile, tls.serverCertFile, tls.clientCertFile].map((f) => readFileSync(f, 'utf8'));
+  });
+
+  /** The TLS files start:cluster makes in its DATA_DIR. */
+  const tlsFiles = () => clusterTlsFiles(join(dataDir, 'cluster', 'tls'));
+
+  /** A getSystemInfo call over a connection made with `options`: resolves only if the frontend answers. */
+  async function call(options: ConnectionOptions): Promise<void> {
+    const connection = await Connection.connect({ connectTimeout: 3_000, ...options });
+    try {
+      await connection.workflowService.getSystemInfo({});
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** Rejects unless the call is refused while the server is listening (not a closed port). */
+  async function assertRefused(options: ConnectionOptions, what: string): Promise<void> {
+    await assert.rejects(
+      call(options),
+      (err: Error) => {
+        assert.doesNotMatch(err.message, /ECONNREFUSED/, `${what}: the server should be listening`);
+        return true;
+      },
+      `${what} should be refused`,
+    );
+  }
+
+  it('refuses a client without a certificate; the certificate it made lets one in', async () => {
+    const address = `127.0.0.1:${ports.temporal}`;
+    const tls = tlsFiles();
+    await assertRefused({ address }, 'plaintext');
+    const ca = readFileSync(tls.caFile);
+    await assertRefused(
+      { address, tls: { serverNameOverride: 'localhost', serverRootCACertificate: ca } },
+      'TLS that trusts the server but shows no client certificate',
+    );
+    // The same settings the stack hands its own processes, through the same config code.
+    const config = loadConfig({ ...env, ...clientTlsEnv(tls) });
+    await call(connectionOptions(config, address));
+    // The Temporal CLI takes the same standard variables (docs/deploying.md shows this command).
+    const health = execFileSync(
+      temporalBinaries().cli,
+      ['operator', 'cluster', 'health', '--address', address],
+      {
+        env: { ...process.env, ...clientTlsEnv(tls) },
+        encoding: 'utf8',
+      },
+    );
+    assert.match(health, /SERVING/);
   });
 
   it('delivers a password reset to the SMTP sink', async () => {
@@ -202,6 +262,14 @@ describe('cluster profile (npm run start:cluster)', function () {
       await videoJob(),
       { runStatus: 'RUNNING', status: 'processing' },
       'the job opened before the restart is still open',
+    );
+    assert.match(text, /TLS certificates found/);
+    assert.deepEqual(
+      [tlsFiles().caFile, tlsFiles().serverCertFile, tlsFiles().clientCertFile].map((f) =>
+        readFileSync(f, 'utf8'),
+      ),
+      firstCerts,
+      'the certificates of the first start are reused, not made again',
     );
     assert.match(text, /PostgreSQL database cluster found/);
     assert.match(text, /schema temporal: unchanged/);

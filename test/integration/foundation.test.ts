@@ -8,6 +8,7 @@ import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const run = promisify(execFile);
+const CODEC_TOKEN = 'foundation-codec-token';
 
 /** The README's example, exactly as a newcomer copies it. */
 function readmeExample(name: string): string {
@@ -22,7 +23,7 @@ describe('foundation: one slice through the real stack', function () {
   let stack: TestStack;
 
   before(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ env: { CODEC_AUTH_TOKENS: CODEC_TOKEN } });
   });
   after(async () => {
     await stack?.stop();
@@ -130,6 +131,8 @@ describe('foundation: one slice through the real stack', function () {
     assert.equal(addressFound, false, 'the address is in no payload, metadata or data');
     const res = await stack.api('/codec/decode', {
       method: 'POST',
+      // The codec's own token: a product API key does not open it (test/integration/codec-access.test.ts).
+      headers: { authorization: `Bearer ${CODEC_TOKEN}` },
       json: {
         payloads: payloads.map((p) => ({
           metadata: Object.fromEntries(

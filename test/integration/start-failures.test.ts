@@ -67,7 +67,7 @@ describe('start-up failures are one line', function () {
         );
       });
 
-      it('Temporal credentials for the stack’s own plain server are refused before anything starts', async () => {
+      it('Temporal credentials for the stack’s own server are refused before anything starts', async () => {
         const { code, stderr } = await run(entry, { TEMPORAL_API_KEY: 'some-key' });
         assert.equal(code, 1);
         assertOneLine(stderr, /^floodgate: invalid configuration: TEMPORAL_API_KEY .*unset them/);

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { buildVideoActivities } from '../../src/workers/video-activities.js';
 import { waitForActivityBacklog } from '../support/activity-backlog.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { NO_CHAOS } from '../../dev/provider/chaos.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WEIGHTED_TENANT = 'heavy';
@@ -25,6 +26,8 @@ describe('urgent lane Priority and video lane Fairness, through the API (dev ser
     this.timeout(180_000);
     stack = await startTestStack({ lanes: [], env: { TENANT_FAIRNESS_WEIGHTS: `${WEIGHTED_TENANT}=4` } });
   });
+  // A test that holds webhooks back leaves the provider as the next test expects to find it.
+  afterEach(() => stack?.provider?.setChaos(NO_CHAOS));
   after(async () => {
     await stack?.stop();
   });

@@ -144,12 +144,15 @@ describe('autoscaler: a burst scales the video lane out and back in', function (
 
   it('scaled back in to the minimum once the backlog drained, stopping the newest replicas', () => {
     const downs = decisions.filter((d) => d.direction === 'down');
-    assert.equal(downs.length, MAX - 1, 'one replica at a time');
-    assert.ok(downs.every((d) => d.backlog.backlogCount === 0 && /backlog empty/.test(d.reason)));
+    // A late task on a busy machine may scale out again between two steps in, so the count of
+    // steps is not fixed; each step is one replica, taken only on an empty backlog.
+    assert.ok(downs.length >= MAX - 1, `${downs.length} scale-in steps from ${MAX}`);
     assert.deepEqual(
-      downs.map((d) => d.to),
-      Array.from({ length: MAX - 1 }, (_, i) => MAX - 1 - i),
+      downs.filter((d) => d.to !== d.from - 1),
+      [],
+      'one replica at a time',
     );
+    assert.ok(downs.every((d) => d.backlog.backlogCount === 0 && /backlog empty/.test(d.reason)));
     assert.equal(scaler!.autoscaler.currentReplicas, 1);
     const pids = scaler!.fleet.pids();
     assert.deepEqual(Object.keys(pids), [VideoFleet.replicaName(1)]);

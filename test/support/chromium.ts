@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 
-/** The system Chromium (Debian's package; scripts/ensure-chromium.sh installs it), never a downloaded one. */
+/** The system Chromium (Debian's package; scripts/ensure-system-tools.sh installs it), never a downloaded one. */
 export function chromiumPath(): string {
   for (const name of ['chromium', 'chromium-browser']) {
     try {
@@ -11,7 +11,7 @@ export function chromiumPath(): string {
     }
   }
   throw new Error(
-    "no chromium on PATH: run scripts/ensure-chromium.sh (as root) or install Debian's chromium",
+    "no chromium on PATH: run scripts/ensure-system-tools.sh (as root) or install Debian's chromium",
   );
 }
 

@@ -79,6 +79,48 @@ describe('config', () => {
     assert.equal(config.usingDevSecrets, false);
   });
 
+  it('payload privacy: production trusts no loopback, reads no plaintext; a codec token is no API key', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
+      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
+      API_KEYS: 'prod-key',
+      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
+      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    const config = loadConfig(prod);
+    assert.equal(config.payloadEncryption.requireEncrypted, true);
+    assert.equal(config.payloadEncryption.codecTrustLoopback, false);
+    assert.equal(config.payloadEncryption.localStackTrustsLoopback, false);
+    assert.throws(() => loadConfig({ ...prod, CODEC_TRUST_LOOPBACK: 'true' }), /CODEC_TRUST_LOOPBACK/);
+    assert.throws(
+      () => loadConfig({ ...prod, PAYLOAD_REQUIRE_ENCRYPTION: 'false' }),
+      /PAYLOAD_REQUIRE_ENCRYPTION/,
+    );
+    assert.throws(() => loadConfig({ ...prod, PAYLOAD_ENCRYPTION_KEYS: 'off' }), /PAYLOAD_ENCRYPTION_KEYS/);
+    assert.throws(
+      () => loadConfig({ ...prod, CODEC_AUTH_TOKENS: 'codec-1,prod-key' }),
+      /CODEC_AUTH_TOKENS: a codec token must not also be an API key/,
+    );
+    const dev = loadConfig({ PORT: '3100' });
+    assert.equal(dev.payloadEncryption.requireEncrypted, false);
+    assert.equal(dev.payloadEncryption.codecTrustLoopback, false, 'the API alone trusts nobody by default');
+    assert.equal(
+      dev.payloadEncryption.localStackTrustsLoopback,
+      true,
+      'npm start turns it on for its Web UI',
+    );
+    assert.deepEqual(dev.payloadEncryption.codecLoopbackHosts, [
+      '127.0.0.1:3100',
+      'localhost:3100',
+      '[::1]:3100',
+    ]);
+    assert.equal(
+      loadConfig({ CODEC_TRUST_LOOPBACK: 'false' }).payloadEncryption.localStackTrustsLoopback,
+      false,
+    );
+  });
+
   it('parses tenant fairness weights', () => {
     assert.deepEqual(
       loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=3, bulkco=0.5' }).lanes.tenantFairnessWeights,

@@ -40,6 +40,7 @@ describe('Kubernetes manifests', () => {
       'PersistentVolumeClaim',
       'ScaledObject',
       'Service',
+      'TriggerAuthentication',
     ]);
     assert.equal(byKind('Deployment').length, 3, 'the API and one Deployment per lane');
   });
@@ -92,5 +93,39 @@ describe('Kubernetes manifests', () => {
     for (const t of m.queueTypes!.split(',')) assert.ok(['workflow', 'activity', 'nexus'].includes(t), t);
     // KEDA reads trigger metadata as strings: a bare YAML number would be rejected.
     for (const [key, value] of Object.entries(m)) assert.equal(typeof value, 'string', key);
+  });
+
+  it('give every pod and the KEDA scaler the client certificate, with the standard TLS settings', () => {
+    for (const d of byKind('Deployment')) {
+      const pod = d.spec.template.spec;
+      const volume = pod.volumes.find((v: { secret?: { secretName: string } }) => v.secret);
+      assert.equal(volume?.secret.secretName, 'floodgate-temporal-tls', d.metadata.name);
+      const container = pod.containers[0];
+      const mount = container.volumeMounts.find((m: { name: string }) => m.name === volume.name);
+      const env = Object.fromEntries(
+        (container.env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]),
+      );
+      for (const name of [
+        'TEMPORAL_TLS_CLIENT_CERT_PATH',
+        'TEMPORAL_TLS_CLIENT_KEY_PATH',
+        'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      ]) {
+        assert.ok(
+          env[name]?.startsWith(`${mount.mountPath}/`),
+          `${d.metadata.name}: ${name} in the Secret's mount`,
+        );
+      }
+    }
+    const [auth] = byKind('TriggerAuthentication');
+    const params = auth!.spec.secretTargetRef.map((r: { parameter: string; name: string }) => [
+      r.parameter,
+      r.name,
+    ]);
+    assert.deepEqual(params, [
+      ['cert', 'floodgate-temporal-tls'],
+      ['key', 'floodgate-temporal-tls'],
+      ['ca', 'floodgate-temporal-tls'],
+    ]);
+    assert.equal(byKind('ScaledObject')[0]!.spec.triggers[0].authenticationRef.name, auth!.metadata.name);
   });
 });

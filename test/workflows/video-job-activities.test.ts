@@ -23,6 +23,7 @@ function realActivities(opts: {
   providerUrl?: string;
   storageDir: string;
   allowedHosts?: string[];
+  allowedAddresses?: string[];
   stallTimeoutMs?: number;
 }) {
   return {
@@ -34,6 +35,9 @@ function realActivities(opts: {
     ...createDownloadActivities({
       storageDir: opts.storageDir,
       allowedHosts: opts.allowedHosts ?? ['127.0.0.1'],
+      allowedAddresses: opts.allowedAddresses ?? ['127.0.0.1'],
+      // Every test server listens on a free port, so the port check is not what these tests hold.
+      allowedPorts: Array.from({ length: 65535 }, (_, i) => i + 1),
       maxBytes: 10 * 1024 * 1024,
       stallTimeoutMs: opts.stallTimeoutMs ?? 120_000,
     }),
@@ -147,6 +151,34 @@ describe('VideoJob workflow: real activities over HTTP', function () {
         String(err.cause?.message),
         /download failed: download host 127\.0\.0\.1 is not on the allow-list/,
       );
+    });
+    assert.equal(files.requests.length, 0);
+  });
+
+  it('fails a job whose download host resolves to a refused address, on the first attempt, without connecting', async () => {
+    const files = await startLocalServer(rangeFileHandler(Buffer.from('video')));
+    servers.push(files);
+    const port = new URL(files.url).port;
+    const worker = await videoWorker(
+      env,
+      realActivities({ storageDir, allowedHosts: ['localhost'], allowedAddresses: [] }),
+    );
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `http://localhost:${port}/v.mp4` }),
+      );
+      const err = await failureOf(handle);
+      assert.match(
+        String(err.cause?.message),
+        /download failed: download host localhost resolves to (127\.0\.0\.1|::1), which is not allowed/,
+      );
+      assert.equal((await handle.query(statusQuery)).status, 'failed');
+      const events = (await handle.fetchHistory()).events ?? [];
+      const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+      assert.deepEqual(attempts, [1], 'a refusal is not retried');
     });
     assert.equal(files.requests.length, 0);
   });

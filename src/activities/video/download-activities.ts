@@ -4,12 +4,20 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { createAddressRules } from './address-rules.js';
+import { checkedFetch, type DownloadNetwork } from './checked-fetch.js';
+import { systemResolver, type HostResolver } from './download-address.js';
 import { checkDownloadTarget } from './download-target.js';
 import { httpFailure } from './http-failure.js';
 
 export interface DownloadDeps {
   storageDir: string;
   allowedHosts: readonly string[];
+  /** Addresses or CIDR blocks allowed although private, loopback, link-local or otherwise special. */
+  allowedAddresses: readonly string[];
+  allowedPorts: readonly number[];
+  /** How host names become addresses; the system's resolver unless given. */
+  resolve?: HostResolver;
   maxBytes: number;
   /** No byte for this long counts as a dead transfer (retried, resuming from the last offset). */
   stallTimeoutMs?: number;
@@ -40,9 +48,15 @@ export interface DownloadProgress {
  * reader never sees half a video and a re-run finds the finished file and stops there.
  */
 export function createDownloadActivities(deps: DownloadDeps) {
+  const network: DownloadNetwork = {
+    allowedHosts: deps.allowedHosts,
+    allowedPorts: deps.allowedPorts,
+    addresses: createAddressRules(deps.allowedAddresses),
+    resolve: deps.resolve ?? systemResolver,
+  };
   return {
     async downloadVideo(req: DownloadRequest): Promise<StoredVideo> {
-      const url = checkDownloadTarget(req.videoId, req.url, deps.allowedHosts);
+      const url = checkDownloadTarget(req.videoId, req.url, network);
       await mkdir(deps.storageDir, { recursive: true });
       const finalPath = join(deps.storageDir, `${req.videoId}.mp4`);
       const partPath = `${finalPath}.part`;
@@ -59,10 +73,14 @@ export function createDownloadActivities(deps: DownloadDeps) {
 
       const stall = new AbortController();
       let stallTimer = setTimeout(() => stall.abort(), deps.stallTimeoutMs ?? 30_000);
-      const res = await fetch(url, {
-        headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-        redirect: 'error',
-        signal: AbortSignal.any([ctx.cancellationSignal, stall.signal]),
+      const res = await checkedFetch(
+        url,
+        network,
+        offset > 0 ? { range: `bytes=${offset}-` } : {},
+        AbortSignal.any([ctx.cancellationSignal, stall.signal]),
+      ).catch((err: unknown) => {
+        clearTimeout(stallTimer);
+        throw err;
       });
       if (!res.ok) {
         clearTimeout(stallTimer);

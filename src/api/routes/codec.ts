@@ -5,7 +5,7 @@ import { EncryptionCodec } from '../../temporal/encryption-codec.js';
 import type { ApiDeps } from '../deps.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { jsonBody } from '../middleware/json-body.js';
-import { requireApiKey } from '../middleware/api-key.js';
+import { requireCodecAccess } from '../middleware/codec-access.js';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -29,21 +29,23 @@ const toJson = (p: Payload): JsonPayload => ({
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 /**
  * The codec endpoint the Temporal Web UI calls (`--ui-codec-endpoint <api>/codec`) so that
- * operators read decrypted payloads in their browser while history stays encrypted. Callers
- * need an API key; outside production, a browser on this machine (loopback) is let through so
- * the local Web UI works out of the box. Behind a shared deployment, put it behind the same
- * single sign-on proxy as the Web UI.
+ * operators read decrypted payloads in their browser while history stays encrypted. It takes
+ * its own credential, never a product API key (src/api/middleware/codec-access.ts); see
+ * docs/payload-privacy.md. Plaintext payloads pass through: the UI only shows what it gets.
  */
 export function codecRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/codec' });
-  const keys = deps.config.payloadEncryption.keys;
-  const codec = keys.length ? new EncryptionCodec(keys) : undefined;
-  const origins = new Set(deps.config.payloadEncryption.codecCorsOrigins);
-  const apiKey = requireApiKey({ keys: deps.config.api.apiKeys });
+  const enc = deps.config.payloadEncryption;
+  const codec = enc.keys.length ? new EncryptionCodec(enc.keys) : undefined;
+  const origins = new Set(enc.codecCorsOrigins);
+  const authorise = requireCodecAccess({
+    tokens: enc.codecTokens,
+    trustLoopback: enc.codecTrustLoopback,
+    loopbackHosts: enc.codecLoopbackHosts,
+    origins: enc.codecCorsOrigins,
+  });
 
   async function cors(ctx: Context, next: Next) {
     const origin = ctx.get('origin');
@@ -55,11 +57,6 @@ export function codecRoutes(deps: ApiDeps): Router {
       ctx.set('Vary', 'Origin');
     }
     await next();
-  }
-  async function authorise(ctx: Context, next: Next) {
-    const localDev = deps.config.env !== 'production' && LOOPBACK.has(ctx.socket.remoteAddress ?? '');
-    if (localDev) return next();
-    return apiKey(ctx, next);
   }
 
   router.options('/:op', cors, (ctx) => {

@@ -14,6 +14,12 @@ export function createAutoscalerMetrics() {
       labelNames,
       registers: [registry],
     }),
+    maxReplicas: new Gauge({
+      name: 'floodgate_autoscaler_max_replicas',
+      help: 'The most worker replicas the policy allows (AUTOSCALE_MAX_REPLICAS); replicas at this value cannot grow',
+      labelNames,
+      registers: [registry],
+    }),
     desiredReplicas: new Gauge({
       name: 'floodgate_autoscaler_desired_replicas',
       help: 'Worker replicas the scaling policy asked for at the last decision',

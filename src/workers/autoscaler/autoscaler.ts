@@ -36,6 +36,7 @@ export class Autoscaler {
   }
 
   async start(): Promise<void> {
+    this.opts.metrics?.maxReplicas.set({ task_queue: this.opts.taskQueue }, this.opts.policy.maxReplicas);
     await this.apply(this.opts.policy.minReplicas);
     this.loop = this.run();
   }

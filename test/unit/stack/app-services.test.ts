@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config.js';
-import { appServices } from '../../../src/stack/app-services.js';
+import { appServices, childEnv } from '../../../src/stack/app-services.js';
 
 const names = (env: Record<string, string>) =>
   appServices(loadConfig({ DATA_DIR: '/tmp/floodgate-unit', ...env }), {}).map((s) => s.name);
@@ -23,6 +23,23 @@ describe('The local stack’s services', () => {
         'worker-urgent',
       ]);
     }
+  });
+
+  it('hands its API CODEC_TRUST_LOOPBACK=true outside production only, unless set (the local Web UI sends no token)', () => {
+    const trust = (env: Record<string, string>) =>
+      childEnv(loadConfig({ DATA_DIR: '/tmp/floodgate-unit', ...env }), '127.0.0.1:7233')
+        .CODEC_TRUST_LOOPBACK;
+    assert.equal(trust({}), 'true');
+    assert.equal(trust({ CODEC_TRUST_LOOPBACK: 'false' }), 'false');
+    const prod = {
+      NODE_ENV: 'production',
+      REPLICATE_WEBHOOK_SECRETS: 'whsec_cHJvZA==',
+      GENERIC_WEBHOOK_SECRETS: 'prod-generic',
+      API_KEYS: 'prod-key',
+      PASSWORD_RESET_ID_KEY: 'a-long-production-key',
+      PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    assert.equal(trust(prod), 'false');
   });
 
   it('refuses a STACK_VIDEO_LANE it does not know, naming it', () => {

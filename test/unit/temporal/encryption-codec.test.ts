@@ -43,6 +43,20 @@ describe('EncryptionCodec', () => {
     assert.deepEqual(decoded, payload);
   });
 
+  it('with requireEncrypted, refuses a payload that was never encrypted, naming its encoding', async () => {
+    const strict = new EncryptionCodec([oldKey], { requireEncrypted: true });
+    await assert.rejects(
+      strict.decode([payload]),
+      /refusing an unencrypted payload \(encoding "json\/plain"/,
+    );
+    const [encoded] = await strict.encode([payload]);
+    const [decoded] = await strict.decode([encoded!]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(decoded!), {
+      email: 'ada@example.com',
+      userId: 'u-1',
+    });
+  });
+
   it('parses id:base64 key lists and names a bad entry', () => {
     const keys = parseEncryptionKeys([`a:${randomBytes(32).toString('base64')}`]);
     assert.equal(keys[0]!.id, 'a');

@@ -11,6 +11,7 @@ describe('download activity guards', () => {
   let server: Server;
   let url: string;
   let requests = 0;
+  let port = 0;
   let storageDir: string;
   before(async () => {
     server = createServer((_req, res) => {
@@ -19,7 +20,8 @@ describe('download activity guards', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    port = typeof address === 'object' && address ? address.port : 0;
+    url = `http://127.0.0.1:${port}`;
     storageDir = mkdtempSync(join(tmpdir(), 'floodgate-guard-'));
   });
   after(async () => {
@@ -29,7 +31,13 @@ describe('download activity guards', () => {
   });
 
   async function refusal(req: { videoId: string; url: string }, allowedHosts = ['cdn.example.com']) {
-    const { downloadVideo } = createDownloadActivities({ storageDir, allowedHosts, maxBytes: 1024 });
+    const { downloadVideo } = createDownloadActivities({
+      storageDir,
+      allowedHosts,
+      allowedAddresses: ['127.0.0.1'],
+      allowedPorts: [port],
+      maxBytes: 1024,
+    });
     const err = await new MockActivityEnvironment().run(downloadVideo, req).then(
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
@@ -70,6 +78,8 @@ describe('download activity guards', () => {
     const { downloadVideo } = createDownloadActivities({
       storageDir,
       allowedHosts: ['127.0.0.1'],
+      allowedAddresses: ['127.0.0.1'],
+      allowedPorts: [port],
       maxBytes: 4,
     });
     const err = await new MockActivityEnvironment()
