@@ -8,7 +8,7 @@ export interface EmailDeps {
   transport: Transporter;
   /** e.g. `Floodgate <no-reply@floodgate.local>` */
   from: string;
-  /** The reset page; the token is added as the `token` query parameter. */
+  /** The reset page; the link adds `userId` and `token` query parameters (docs/api.md). */
   resetUrlBase: string;
 }
 
@@ -60,6 +60,8 @@ export function createEmailActivities(deps: EmailDeps) {
       // A fresh token per attempt: a retried attempt's mail carries the only token that will work.
       const token = createResetToken();
       const link = new URL(deps.resetUrlBase);
+      // The redeem page posts both to `POST /password-resets/redeem`.
+      link.searchParams.set('userId', input.userId);
       link.searchParams.set('token', token);
       const { workflowExecution, activityId, attempt } = activityInfo();
       const messageId = `pwreset.${workflowExecution?.runId ?? 'none'}.${activityId}.${attempt}`;

@@ -59,6 +59,13 @@ export class UnprocessableEntityError extends AppError {
   }
 }
 
+/** Over a rate limit: nothing was recorded; the caller may try again after `Retry-After` seconds. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, retryAfterMs: number, code = 'rate_limited') {
+    super(429, code, message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `body exceeds ${limitBytes} bytes`);

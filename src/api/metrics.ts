@@ -34,6 +34,12 @@ export function createApiMetrics() {
       help: 'Webhook deliveries answered 503 by admission control (senders retry)',
       registers: [registry],
     }),
+    passwordResetRefused: new Counter({
+      name: 'floodgate_password_reset_refused_total',
+      help: 'Password-reset requests answered 429, by the limit hit (user, address, overall)',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: 'floodgate_http_requests_total',
       help: 'HTTP requests by route and status',

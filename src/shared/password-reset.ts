@@ -6,6 +6,23 @@ export interface PasswordResetInput {
   ttlMs: number;
   /** A repeat request within this time after a mail sends nothing. */
   cooldownMs: number;
+  /** At most this many mails per `mailWindowMs` (unset in runs started before the limits). */
+  mailLimit?: number;
+  mailWindowMs?: number;
+  /** Continue as new once the run's history has this many events (default 2,000). */
+  maxHistoryEvents?: number;
+  /** What a run hands to the run it continues as. */
+  carried?: PasswordResetCarried;
+}
+
+/** A reset's state across continue-as-new: the token stays valid, the limits keep counting. */
+export interface PasswordResetCarried {
+  tokenHash: string;
+  expiresAt: number;
+  lastMailAt: number;
+  recentMailsAt: number[];
+  mailsSent: number;
+  requestsIgnored: number;
 }
 
 export interface ResetRequest {

@@ -2,8 +2,11 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { EmailActivities } from '../activities/email.js';
 import {
@@ -12,6 +15,7 @@ import {
   REDEEM_FAILURE,
   requestResetSignal,
   resetStatusQuery,
+  type PasswordResetCarried,
   type PasswordResetInput,
   type PasswordResetResult,
   type ResetRequest,
@@ -27,27 +31,48 @@ const { sendPasswordResetEmail } = proxyActivities<EmailActivities>({
   priority: { priorityKey: PRIORITY.passwordReset },
 });
 
+/** Runs that record this marker cap mails per window and continue as new before their history grows long. */
+export const BOUNDED_RESETS_PATCH = 'password-reset-bounded';
+const MAX_HISTORY_EVENTS = 2_000;
+
 /**
  * One user's password reset: mails a token (the activity returns only its hash), then waits
  * for a `redeem` update until the token expires on a durable timer. Started (or signalled)
  * with signalWithStart, so every request — the first and each repeat — is a `requestReset`
  * signal. A repeat inside the cool-down sends nothing; a later one mails a new token that
  * replaces the old. The run ends when its token is used or expires; a later request starts
- * a new run under the same id.
+ * a new run under the same id. Runs with the bounded-resets patch also ignore requests past
+ * the per-user mail limit and continue as new (token and counts carried) before their history
+ * grows long.
  */
 export async function passwordReset(input: PasswordResetInput): Promise<PasswordResetResult> {
+  const bounded = patched(BOUNDED_RESETS_PATCH);
+  const carried = bounded ? input.carried : undefined;
   let pending: ResetRequest | undefined;
-  let tokenHash: string | undefined;
-  let expiresAt = 0;
-  let lastMailAt: number | undefined;
+  let tokenHash = carried?.tokenHash;
+  let expiresAt = carried?.expiresAt ?? 0;
+  let lastMailAt = carried?.lastMailAt;
+  let recentMailsAt = carried?.recentMailsAt ?? [];
   let used = false;
   let sending = false;
-  let mailsSent = 0;
-  let requestsIgnored = 0;
+  let mailsSent = carried?.mailsSent ?? 0;
+  let requestsIgnored = carried?.requestsIgnored ?? 0;
+
+  // The per-user limit, kept by the run itself so it holds however many API replicas admit requests.
+  const overMailLimit = () => {
+    if (!bounded || !input.mailLimit || !input.mailWindowMs) return false;
+    const since = Date.now() - input.mailWindowMs;
+    recentMailsAt = recentMailsAt.filter((at) => at > since);
+    return recentMailsAt.length >= input.mailLimit;
+  };
+  const historyLong = () =>
+    bounded &&
+    (workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength >= (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS));
 
   setHandler(requestResetSignal, (request) => {
     const coolingDown = lastMailAt !== undefined && Date.now() - lastMailAt < input.cooldownMs;
-    if (coolingDown || pending) requestsIgnored++;
+    if (coolingDown || pending || overMailLimit()) requestsIgnored++;
     else pending = request;
   });
 
@@ -87,7 +112,10 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
   }));
 
   // signalWithStart delivers the first request with the start; a bare start waits one TTL for it.
-  if (!(await condition(() => pending !== undefined, input.ttlMs))) return { outcome: 'never-requested' };
+  // A continued run already has its token.
+  if (!carried && !(await condition(() => pending !== undefined, input.ttlMs))) {
+    return { outcome: 'never-requested' };
+  }
 
   for (;;) {
     if (pending) {
@@ -102,11 +130,24 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
       expiresAt = Date.now() + input.ttlMs;
       used = false;
       mailsSent++;
+      if (bounded) recentMailsAt.push(lastMailAt);
     }
     const remaining = expiresAt - Date.now();
-    if (remaining > 0) await condition(() => used || pending !== undefined, remaining);
+    if (remaining > 0) await condition(() => used || pending !== undefined || historyLong(), remaining);
     if (pending) continue;
     await condition(allHandlersFinished);
+    if (bounded && pending) continue;
+    if (!used && Date.now() < expiresAt && historyLong() && tokenHash && lastMailAt !== undefined) {
+      const state: PasswordResetCarried = {
+        tokenHash,
+        expiresAt,
+        lastMailAt,
+        recentMailsAt,
+        mailsSent,
+        requestsIgnored,
+      };
+      await continueAsNew<typeof passwordReset>({ ...input, carried: state });
+    }
     return { outcome: used ? 'redeemed' : 'expired', tokenHash };
   }
 }

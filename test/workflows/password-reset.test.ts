@@ -104,7 +104,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
   it('mails a token whose hash redeems exactly once', async () => {
     await withReset(async ({ handle, nextMail }) => {
       const mail = await nextMail();
-      assert.match(mail.html ?? '', /href="http:\/\/localhost:3000\/reset\?token=/);
+      assert.match(mail.html ?? '', /href="http:\/\/localhost:3000\/reset\?userId=user-1&amp;token=/);
       const token = tokenOf(mail);
       assert.deepEqual(await redeem(handle, token), { redeemed: true });
       const result = await handle.result();

@@ -19,7 +19,8 @@ import {
 import { PRIORITY, taskQueueFor } from '../../shared/task-queues.js';
 import type { passwordReset } from '../../workflows/password-reset.js';
 import type { ApiDeps } from '../deps.js';
-import { BadRequestError, GoneError, UnavailableError } from '../errors.js';
+import { ResetLimits } from '../admission/reset-limits.js';
+import { BadRequestError, GoneError, TooManyRequestsError, UnavailableError } from '../errors.js';
 import { FIELD_LIMITS } from '../field-limits.js';
 import { requireApiKey } from '../middleware/api-key.js';
 import { jsonBody } from '../middleware/json-body.js';
@@ -36,25 +37,41 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/password-resets' });
   router.use(requireApiKey({ keys: config.api.apiKeys }), jsonBody({ limitBytes: 16 * 1024 }));
   const deadline = () => Date.now() + config.webhooks.ackDeadlineMs;
+  const { limits, ttlMs, cooldownMs } = config.passwordReset;
+  // Per process: each API replica admits up to these limits (docs/api.md#password-reset-limits).
+  const resetLimits = new ResetLimits({ ...limits, cooldownMs });
 
   router.post('/', async (ctx) => {
     const body = parse(requestBody, ctx.request.body);
+    // Refused here, a request writes nothing to any workflow's history.
+    const admission = resetLimits.admit(body);
+    if (!admission.admitted) {
+      deps.metrics.passwordResetRefused.inc({ scope: admission.scope });
+      throw new TooManyRequestsError(LIMIT_MESSAGES[admission.scope], admission.retryAfterMs);
+    }
     const workflowId = passwordResetWorkflowId(body.userId, config.passwordReset.idKey);
-    await temporalCall(() =>
-      client.withDeadline(deadline(), () =>
-        client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
-          'passwordReset',
-          {
-            workflowId,
-            taskQueue: taskQueueFor('urgent', config.lanes.mode),
-            args: [{ ttlMs: config.passwordReset.ttlMs, cooldownMs: config.passwordReset.cooldownMs }],
-            signal: requestResetSignal,
-            signalArgs: [{ userId: body.userId, email: body.email }],
-            priority: { priorityKey: PRIORITY.passwordReset },
-          },
+    try {
+      await temporalCall(() =>
+        client.withDeadline(deadline(), () =>
+          client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
+            'passwordReset',
+            {
+              workflowId,
+              taskQueue: taskQueueFor('urgent', config.lanes.mode),
+              // The run enforces the per-user limit too, so it holds across API replicas.
+              args: [{ ttlMs, cooldownMs, mailLimit: limits.perUser, mailWindowMs: limits.windowMs }],
+              signal: requestResetSignal,
+              signalArgs: [{ userId: body.userId, email: body.email }],
+              priority: { priorityKey: PRIORITY.passwordReset },
+            },
+          ),
         ),
-      ),
-    );
+      );
+    } catch (err) {
+      // Most likely not recorded, and the caller is told to retry: give the allowance back.
+      admission.release();
+      throw err;
+    }
     log.info({ workflowId }, 'password reset requested');
     ctx.status = 202;
     ctx.body = { status: 'accepted' };
@@ -78,6 +95,12 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
 
   return router;
 }
+
+const LIMIT_MESSAGES = {
+  user: 'too many password reset requests for this user; retry after Retry-After seconds',
+  address: 'too many password reset requests for this email address; retry after Retry-After seconds',
+  overall: 'too many password reset requests right now; retry after Retry-After seconds',
+} as const;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);

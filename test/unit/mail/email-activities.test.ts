@@ -41,15 +41,20 @@ describe('email activities', () => {
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
   const env = () => new MockActivityEnvironment({ attempt: 2 }, { logger: quiet });
 
-  it('mails a reset link (text and HTML) and returns only the hash of its token', async () => {
+  it('mails a reset link (text and HTML) carrying the user id and token, and returns only the hash of its token', async () => {
+    const userId = 'u1/é &token=x';
     const result: PasswordResetMailResult = await env().run(activities().sendPasswordResetEmail, {
-      userId: 'u1',
+      userId,
       email: 'alice@example.test',
       ttlMs: 30 * 60_000,
     });
     const mail = await sink.waitFor((m) => m.to.includes('alice@example.test'), 5_000);
-    const link = /https:\/\/app\.example\.test\/reset\?src=mail&token=([\w-]+)/.exec(mail.text);
+    const link = /https:\/\/app\.example\.test\/reset\?src=mail&userId=\S+&token=([\w-]+)/.exec(mail.text);
     assert.ok(link, 'link with the configured base URL in the text part');
+    // The redeem page reads both from the query: the user id comes back exactly, however odd.
+    const params = new URL(link[0]).searchParams;
+    assert.equal(params.get('userId'), userId);
+    assert.deepEqual(params.getAll('token'), [link[1]]);
     const token = link[1]!;
     assert.ok(token.length >= 43, 'at least 256 bits of token');
     assert.match(mail.html ?? '', new RegExp(`token=${token}`));
