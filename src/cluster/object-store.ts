@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.js';
 import { StartupError } from '../startup-error.js';
+import { ensureBucket } from '../storage/ensure-bucket.js';
 import { createS3Client } from '../storage/s3-client.js';
 import type { ServiceSpec } from '../stack/supervisor.js';
 
@@ -104,7 +104,7 @@ export function objectStoreEnv(
 }
 
 /** Waits until the store answers, then makes sure the bucket exists. Returns whether it created it. */
-export async function ensureBucket(
+async function waitForBucket(
   config: Config,
   layout: ObjectStoreLayout,
   credentials: ObjectStoreCredentials,
@@ -117,34 +117,20 @@ export async function ensureBucket(
     forcePathStyle: true,
     credentials,
   });
-  const Bucket = config.objectStore.bucket;
   try {
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       const why = failing();
       if (why) throw new StartupError(`the object store did not start: ${why}; see its lines above`);
-      const found = await bucketExists(client, Bucket).catch(() => undefined);
-      if (found === true) return false;
-      if (found === false) {
-        await client.send(new CreateBucketCommand({ Bucket }));
-        return true;
+      try {
+        return await ensureBucket(client, config.objectStore.bucket);
+      } catch {
+        // not listening yet
       }
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1_000)));
     }
     throw new StartupError(`the object store did not answer on ${layout.endpoint} in time`);
   } finally {
     client.destroy();
-  }
-}
-
-/** true/false when the store answered; throws while it is not listening yet. */
-async function bucketExists(client: S3Client, Bucket: string): Promise<boolean> {
-  try {
-    await client.send(new HeadBucketCommand({ Bucket }));
-    return true;
-  } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return false;
-    throw err;
   }
 }
 
@@ -162,6 +148,6 @@ export async function startObjectStore(
   const layout = objectStoreLayout(config);
   const credentials = ensureObjectStoreCredentials(layout);
   start(objectStoreService(layout, binary, credentials));
-  const bucketCreated = await ensureBucket(config, layout, credentials, deadline, failing);
+  const bucketCreated = await waitForBucket(config, layout, credentials, deadline, failing);
   return { env: objectStoreEnv(layout, credentials), bucketCreated, layout };
 }

@@ -37,7 +37,6 @@ describe('Kubernetes manifests', () => {
     assert.deepEqual([...new Set(docs.map((d) => d.kind))].sort(), [
       'ConfigMap',
       'Deployment',
-      'PersistentVolumeClaim',
       'ScaledObject',
       'Service',
     ]);
@@ -54,6 +53,7 @@ describe('Kubernetes manifests', () => {
     };
     const parsed = loadConfig({ ...config.data, ...secrets });
     assert.equal(parsed.env, 'production');
+    assert.equal(parsed.objectStore.backend, 's3', 'videos go to a bucket, not a pod volume');
     const video = workers.find((d) => d.metadata.labels!['floodgate/task-queue'] === TASK_QUEUES.video)!;
     const graceSeconds = video.spec.template.spec.terminationGracePeriodSeconds as number;
     assert.ok(

@@ -1,0 +1,17 @@
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * Makes sure the bucket exists; true when it created it. Throws while the store does not answer
+ * (callers that wait for a starting store retry on that).
+ */
+export async function ensureBucket(client: S3Client, Bucket: string): Promise<boolean> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket }));
+    return false;
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status !== 404) throw err;
+  }
+  await client.send(new CreateBucketCommand({ Bucket }));
+  return true;
+}
