@@ -465,6 +465,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid configuration:\n  URGENT_TEMPORAL_ADDRESS / URGENT_TEMPORAL_NAMESPACE / STACK_URGENT_SERVER=own: need LANE_MODE=dedicated',
     );
   }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    // Half a key pair would silently fall back to the SDK's default chain (another identity).
+    throw new ConfigError(
+      'invalid configuration:\n  S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both or neither',
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   let profile: ConnectionProfile;
   try {
