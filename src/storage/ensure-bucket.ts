@@ -10,6 +10,10 @@ export async function ensureBucket(client: S3Client, Bucket: string): Promise<bo
     return false;
   } catch (err) {
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 403) {
+      // A HEAD answer has no body: without this the SDK's error says only "UnknownError".
+      throw new Error(`the object store refused access to bucket ${Bucket} (HTTP 403): check the S3 keys`);
+    }
     if (status !== 404) throw err;
   }
   await client.send(new CreateBucketCommand({ Bucket }));
