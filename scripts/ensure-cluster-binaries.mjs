@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Provides the cluster profile's programs: the Temporal server and its SQL schema tool
-// (v1.29.1) and the Temporal Web UI server (v2.41.0), built with this machine's Go toolchain
-// through the Go module proxy, plus the path of the server's PostgreSQL schema files.
+// (v1.29.1), the Temporal Web UI server (v2.41.0) and the object store (versitygw v1.8.0, an
+// S3 server over a local folder, Apache-2.0), built with this machine's Go toolchain through
+// the Go module proxy, plus the path of the server's PostgreSQL schema files.
 //
 // Builds are cached outside the repository, keyed by version, so every clone on a machine
 // shares them: ${FLOODGATE_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/floodgate/cluster}.
 // Explicit programs win: FLOODGATE_TEMPORAL_SERVER, FLOODGATE_TEMPORAL_SQL_TOOL,
-// FLOODGATE_TEMPORAL_UI_SERVER, FLOODGATE_TEMPORAL_SCHEMA_DIR. Writes paths.json in the cache
+// FLOODGATE_TEMPORAL_UI_SERVER, FLOODGATE_OBJECT_STORE, FLOODGATE_TEMPORAL_SCHEMA_DIR. Writes paths.json in the cache
 // folder for src/cluster/cluster-binaries.ts. Idempotent, never prompts.
 //
 //   node scripts/ensure-cluster-binaries.mjs [--quiet-if-cached]
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 
 const SERVER_VERSION = 'v1.29.1';
 const UI_VERSION = 'v2.41.0';
+const OBJECT_STORE_VERSION = 'v1.8.0';
 const quietIfCached = process.argv.includes('--quiet-if-cached');
 
 const cacheRoot =
@@ -46,6 +48,13 @@ const PROGRAMS = [
     dir: join(cacheRoot, `temporal-ui-server-${UI_VERSION}`),
     file: 'server',
   },
+  {
+    key: 'objectStore',
+    envVar: 'FLOODGATE_OBJECT_STORE',
+    pkg: `github.com/versity/versitygw/cmd/versitygw@${OBJECT_STORE_VERSION}`,
+    dir: join(cacheRoot, `versitygw-${OBJECT_STORE_VERSION}`),
+    file: 'versitygw',
+  },
 ];
 
 const say = (msg) => process.stderr.write(`[cluster] ${msg}\n`);
@@ -61,7 +70,7 @@ function requireGo() {
     throw new Error(
       'the Go toolchain (`go`) is not on PATH: install Go ≥ 1.24 (Debian: apt-get install golang-go, ' +
         'or the official tarball), or point FLOODGATE_TEMPORAL_SERVER, FLOODGATE_TEMPORAL_SQL_TOOL, ' +
-        'FLOODGATE_TEMPORAL_UI_SERVER and FLOODGATE_TEMPORAL_SCHEMA_DIR at existing files',
+        'FLOODGATE_TEMPORAL_UI_SERVER, FLOODGATE_OBJECT_STORE and FLOODGATE_TEMPORAL_SCHEMA_DIR at existing files',
     );
   }
 }
@@ -140,7 +149,11 @@ function schemaDir() {
 
 async function main() {
   mkdirSync(cacheRoot, { recursive: true });
-  const paths = { serverVersion: SERVER_VERSION, uiVersion: UI_VERSION };
+  const paths = {
+    serverVersion: SERVER_VERSION,
+    uiVersion: UI_VERSION,
+    objectStoreVersion: OBJECT_STORE_VERSION,
+  };
   for (const program of PROGRAMS) paths[program.key] = await ensureProgram(program);
   paths.schemaDir = schemaDir();
   if (!quietIfCached) say(`schema: ${paths.schemaDir}`);

@@ -141,6 +141,7 @@ async function startDevStack(
     await Promise.all(Array.from({ length: 9 }, () => freePort()));
   // The cluster's Temporal server keeps its ports below 32768, ten in a row (frontend last).
   const clusterBase = cluster ? await freePortRange(10) : 0;
+  const objectStore = cluster ? await freePort() : 0;
   const temporal = cluster ? clusterBase + 9 : devTemporal;
   // The cluster's server exports metrics on the last port of its range; a dev server on its own.
   const serverMetrics = cluster ? clusterBase + 8 : devMetrics!;
@@ -173,7 +174,11 @@ async function startDevStack(
           .join(' ')
           .trim(),
       }),
-    ...(cluster && { CLUSTER_PORT_BASE: String(clusterBase), CLUSTER_POSTGRES_PORT: String(postgres) }),
+    ...(cluster && {
+      CLUSTER_PORT_BASE: String(clusterBase),
+      CLUSTER_POSTGRES_PORT: String(postgres),
+      CLUSTER_OBJECT_STORE_PORT: String(objectStore),
+    }),
   };
   const entry = cluster ? 'src/stack/start-cluster.ts' : 'src/stack/start.ts';
   // Its own process group: a stop reaches the stack's children even if start.ts hangs.

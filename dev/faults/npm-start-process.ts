@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freePortRange } from '../../test/support/free-port.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
+import { storedVideosDir } from '../../src/cluster/object-store.js';
+import { loadConfig } from '../../src/config.js';
 
 /** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
 export type StackProfile = 'dev-server' | 'cluster';
@@ -15,6 +17,8 @@ const ENTRY: Record<StackProfile, string> = {
 
 export interface NpmStartStack {
   dataDir: string;
+  /** Where the stored videos are files: DATA_DIR/videos, or the cluster's own bucket folder. */
+  storageDir: string;
   apiUrl: string;
   providerUrl: string;
   temporalAddress: string;
@@ -50,6 +54,7 @@ async function stackPorts(profile: StackProfile): Promise<Record<string, string>
       TEMPORAL_PORT: String(base + 9),
       CLUSTER_PORT_BASE: String(base),
       CLUSTER_POSTGRES_PORT: String(postgres),
+      CLUSTER_OBJECT_STORE_PORT: String(await freePort()),
     });
   }
   return ports;
@@ -69,17 +74,15 @@ export async function startNpmStack(
     join(tmpdir(), `floodgate-${profile === 'cluster' ? 'cluster' : 'npm-start'}-`),
   );
   const ports = await stackPorts(profile);
+  const stackEnv = { TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, ...ports, LOG_LEVEL: 'warn', ...env };
+  // start:cluster puts videos in its own bucket unless the settings say otherwise.
+  const storageDir = storedVideosDir(
+    loadConfig({ ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }), ...process.env, ...stackEnv }),
+  );
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, ENTRY[profile])], {
     cwd: root,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: '',
-      DATA_DIR: dataDir,
-      ...ports,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
+    env: { ...process.env, ...stackEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -126,6 +129,7 @@ export async function startNpmStack(
   }
   return {
     dataDir,
+    storageDir,
     apiUrl: `http://127.0.0.1:${ports.PORT}`,
     providerUrl: `http://127.0.0.1:${ports.PROVIDER_SIM_PORT}`,
     temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,

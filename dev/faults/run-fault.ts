@@ -16,7 +16,8 @@ import type { NpmStartStack } from './npm-start-process.js';
 import { startResetTraffic, waitForResetMails } from './reset-traffic.js';
 
 /** What a fault run needs of a stack: its addresses, its data folder and its processes' PIDs. */
-export type FaultStack = Pick<NpmStartStack, 'dataDir' | 'apiUrl' | 'providerUrl' | 'uiUrl' | 'pid'>;
+export type FaultStack = Pick<NpmStartStack, 'dataDir' | 'apiUrl' | 'providerUrl' | 'uiUrl' | 'pid'> &
+  Partial<Pick<NpmStartStack, 'storageDir'>>;
 
 export interface FaultRunOptions {
   stack: FaultStack;
@@ -103,7 +104,7 @@ export async function runFault(opts: FaultRunOptions): Promise<FaultResult> {
     provider,
     client: opts.client,
     timeoutMs: opts.settleTimeoutMs,
-    storageDir: join(stack.dataDir, 'videos'),
+    storageDir: stack.storageDir ?? join(stack.dataDir, 'videos'),
     send,
     senderCounters: stormCounters,
     onProgress: (line) => progress(`  ${opts.fault.name}: ${line}`),

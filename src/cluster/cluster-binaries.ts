@@ -12,6 +12,9 @@ export interface ClusterBinaries {
   sqlTool: string;
   /** Temporal Web UI server, assets embedded. */
   uiServer: string;
+  objectStoreVersion: string;
+  /** versitygw: the S3 server the cluster profile keeps its videos in. */
+  objectStore: string;
   /** The server module's schema/postgresql/v12 folder. */
   schemaDir: string;
 }
@@ -30,5 +33,10 @@ export function clusterBinaries(): ClusterBinaries {
   if (!existsSync(pathsFile)) {
     throw new StartupError(`cluster binaries not found (${pathsFile}); run: npm run cluster:ensure`);
   }
-  return JSON.parse(readFileSync(pathsFile, 'utf8')) as ClusterBinaries;
+  const binaries = JSON.parse(readFileSync(pathsFile, 'utf8')) as ClusterBinaries;
+  // A cache written before the object store joined the profile.
+  if (!binaries.objectStore) {
+    throw new StartupError(`the object store is not in ${pathsFile}; run: npm run cluster:ensure`);
+  }
+  return binaries;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterBinaries } from '../cluster/cluster-binaries.js';
 import { clientTlsEnv, ensureClusterTls } from '../cluster/cluster-tls.js';
+import { startObjectStore, usesOwnObjectStore } from '../cluster/object-store.js';
 import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
@@ -17,7 +18,7 @@ import { Supervisor, type ServiceSpec } from './supervisor.js';
 export const URGENT_NAMESPACE = 'floodgate-urgent';
 
 /** The cluster's own processes, stopped last and in this order (the app goes before them). */
-const INFRA = ['temporal-ui', 'temporal', 'postgres'];
+const INFRA = ['object-store', 'temporal-ui', 'temporal', 'postgres'];
 
 export interface ClusterStackOptions {
   /** Environment on top of process.env, as a user would set it (ports, DATA_DIR…). */
@@ -61,6 +62,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const settings = {
     VIDEO_AUTOSCALE: 'on',
     URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
+    STORAGE_BACKEND: 's3',
     ...process.env,
     ...userEnv,
   };
@@ -164,10 +166,24 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     const namespace = outcomes[0]!;
 
     supervisor.start(uiServerService(config, binaries, temporalAddress, tls.dir));
+    // Videos go to S3: the profile's own object store unless S3_ENDPOINT names another one.
+    const storeEnv: Record<string, string> = { STORAGE_BACKEND: config.objectStore.backend };
+    if (usesOwnObjectStore(config)) {
+      const storeFailing = () => ((crashes.get('object-store') ?? 0) >= 3 ? 'it keeps exiting' : undefined);
+      const store = await step(
+        startObjectStore(config, binaries.objectStore, (s) => supervisor.start(s), deadline, storeFailing),
+      );
+      say(
+        `object store ${binaries.objectStoreVersion} on ${store.layout.endpoint} (data in ${store.layout.dataDir}); ` +
+          `bucket ${config.objectStore.bucket} ${store.bucketCreated ? 'created' : 'found'}`,
+      );
+      Object.assign(storeEnv, store.env);
+    }
     const env = {
       ...userEnv,
       ...childEnv(config, temporalAddress, config.temporal.urgentAddress),
       ...tlsEnv,
+      ...storeEnv,
     };
     for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
     const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000)));
@@ -209,6 +225,9 @@ function infraPorts(config: Config): StackPort[] {
     { setting: 'TEMPORAL_PORT', port: config.temporal.devServerPort },
     ...internal,
     { setting: 'TEMPORAL_UI_PORT', port: config.temporal.uiPort },
+    ...(usesOwnObjectStore(config)
+      ? [{ setting: 'CLUSTER_OBJECT_STORE_PORT', port: config.objectStore.clusterPort }]
+      : []),
   ];
 }
 

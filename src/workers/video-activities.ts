@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { createDownloadActivities } from '../activities/video/download-activities.js';
 import { createProviderActivities } from '../activities/video/provider-activities.js';
 import { ReplicateClient } from '../activities/video/replicate-client.js';
+import { createVideoStore } from '../storage/create-video-store.js';
 
 /** Builds the video lane's activities (provider calls, downloads, storage) from their real dependencies. */
 export function buildVideoActivities(config: Config, _log: Logger) {
@@ -18,7 +19,7 @@ export function buildVideoActivities(config: Config, _log: Logger) {
         replicateWebhookUrl(config.api.publicBaseUrl, videoId, tenantId),
     }),
     ...createDownloadActivities({
-      storageDir: config.storageDir,
+      store: createVideoStore(config),
       allowedHosts: config.provider.downloadAllowedHosts,
       allowedAddresses: config.provider.downloadAllowedAddresses,
       allowedPorts: config.provider.downloadAllowedPorts,

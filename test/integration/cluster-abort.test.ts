@@ -28,7 +28,9 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
   });
 
   it('stops within seconds and leaves no process behind', async () => {
-    const [api, ui, postgres, smtp, provider] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const [api, ui, postgres, smtp, provider, objectStore] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    );
     // Taken once the start has checked its ports, before the API process (slower to boot) binds it.
     squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
     const temporalBase = await freePortRange(10);
@@ -43,6 +45,7 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
         TEMPORAL_UI_PORT: String(ui),
         CLUSTER_POSTGRES_PORT: String(postgres),
         CLUSTER_PORT_BASE: String(temporalBase),
+        CLUSTER_OBJECT_STORE_PORT: String(objectStore),
         SMTP_SINK_PORT: String(smtp),
         PROVIDER_SIM_PORT: String(provider),
         VIDEO_AUTOSCALE: 'off',

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
 import { clientTlsEnv, clusterTlsFiles } from '../../src/cluster/cluster-tls.js';
+import { objectStoreLayout, type ObjectStoreCredentials } from '../../src/cluster/object-store.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
+import { createS3Client } from '../../src/storage/s3-client.js';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { freePort, freePortRange } from '../support/free-port.js';
@@ -29,7 +33,7 @@ describe('cluster profile (npm run start:cluster)', function () {
   const videoId = 'cluster-open-job';
   let dataDir: string;
   let env: Record<string, string>;
-  let ports: Record<'api' | 'temporal' | 'ui' | 'postgres', number>;
+  let ports: Record<'api' | 'temporal' | 'ui' | 'postgres' | 'objectStore' | 'provider', number>;
   let schemaTarget: SchemaTarget;
   let firstVersions: Record<string, string | undefined>;
   let firstCerts: string[];
@@ -37,13 +41,20 @@ describe('cluster profile (npm run start:cluster)', function () {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
-    const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    const [api, ui, postgres, smtp, provider, autoscaler, objectStore] = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7].map(() => freePort()),
     );
     // The Temporal server's ten ports (frontend last) in one range below 32768.
     const temporalBase = await freePortRange(10);
     const temporal = temporalBase + 9;
-    ports = { api: api!, temporal, ui: ui!, postgres: postgres! };
+    ports = {
+      api: api!,
+      temporal,
+      ui: ui!,
+      postgres: postgres!,
+      objectStore: objectStore!,
+      provider: provider!,
+    };
     env = {
       TEMPORAL_ADDRESS: '',
       DATA_DIR: dataDir,
@@ -56,6 +67,7 @@ describe('cluster profile (npm run start:cluster)', function () {
       PROVIDER_SIM_PORT: String(provider),
       // Its own, not the default: a stack elsewhere on the machine may hold that one.
       AUTOSCALE_METRICS_PORT: String(autoscaler),
+      CLUSTER_OBJECT_STORE_PORT: String(objectStore),
       LOG_LEVEL: 'warn',
     };
     const binaries = clusterBinaries();
@@ -140,6 +152,10 @@ describe('cluster profile (npm run start:cluster)', function () {
     assert.match(text, /schema temporal: created/);
     assert.match(text, /schema temporal_visibility: created/);
     assert.match(text, /namespace default: registered; search attributes added: VideoStatus, TenantId/);
+    assert.match(
+      text,
+      /object store v1\.8\.0 on http:\/\/127\.0\.0\.1:\d+ .*bucket floodgate-videos created/,
+    );
     for (const url of [`http://127.0.0.1:${ports.api}`, `http://127.0.0.1:${ports.ui}`]) {
       assert.ok(text.includes(url), `banner should name ${url}`);
     }
@@ -228,6 +244,52 @@ describe('cluster profile (npm run start:cluster)', function () {
     assert.ok(found, 'a mail to cluster@example.com arrived in the sink');
   });
 
+  it("stores a finished video in the object store's bucket, and GET /videos/:id names the object", async () => {
+    const res = await api('/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: 'cluster-s3', plan: 'paid' }),
+    });
+    assert.equal(res.status, 202, await res.clone().text());
+    const { videoId: id } = (await res.json()) as { videoId: string };
+    let state: { status?: string; storedPath?: string; storedBytes?: number; providerJobId?: string } = {};
+    for (let i = 0; i < 180 && state.status !== 'completed' && state.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      state = ((await (await api(`/videos/${id}`)).json()) as { state?: typeof state }).state ?? {};
+    }
+    assert.equal(state.status, 'completed', JSON.stringify(state));
+    assert.equal(state.storedPath, `s3://floodgate-videos/videos/${id}.mp4`);
+
+    // The object as the bucket holds it, read with the keys the profile generated under DATA_DIR.
+    const layout = objectStoreLayout(loadConfig(env));
+    assert.equal(statSync(layout.credentialsFile).mode & 0o777, 0o600, 'keys readable by their owner only');
+    const credentials = JSON.parse(readFileSync(layout.credentialsFile, 'utf8')) as ObjectStoreCredentials;
+    const s3 = createS3Client({
+      ...loadConfig(env).objectStore,
+      endpoint: `http://127.0.0.1:${ports.objectStore}`,
+      forcePathStyle: true,
+      credentials,
+    });
+    try {
+      const object = await s3.send(
+        new GetObjectCommand({ Bucket: 'floodgate-videos', Key: `videos/${id}.mp4` }),
+      );
+      const stored = Buffer.from(await object.Body!.transformToByteArray());
+      const original = await fetch(`http://127.0.0.1:${ports.provider}/files/${state.providerJobId}.mp4`);
+      const expected = Buffer.from(await original.arrayBuffer());
+      const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      assert.equal(stored.length, state.storedBytes);
+      assert.equal(
+        digest(stored),
+        digest(expected),
+        "the stored object is byte-for-byte the provider's file",
+      );
+    } finally {
+      s3.destroy();
+    }
+    assert.ok(!existsSync(join(dataDir, 'videos')), 'nothing went to the local folder');
+  });
+
   it('opens a job from a signed webhook, and Ctrl-C leaves nothing behind', async () => {
     const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
     const now = new Date();
@@ -249,7 +311,7 @@ describe('cluster profile (npm run start:cluster)', function () {
     await new Promise((r) => setTimeout(r, 1_000));
     assert.deepEqual(stackProcesses(dataDir), [], 'PostgreSQL and every other process stopped');
     const portsInUse = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
-    for (const port of [ports.api, ports.temporal, ports.ui, ports.postgres]) {
+    for (const port of [ports.api, ports.temporal, ports.ui, ports.postgres, ports.objectStore]) {
       assert.ok(!portsInUse.includes(`127.0.0.1:${port} `), `port ${port} is free again`);
     }
   });
@@ -275,6 +337,7 @@ describe('cluster profile (npm run start:cluster)', function () {
     assert.match(text, /schema temporal: unchanged/);
     assert.match(text, /schema temporal_visibility: unchanged/);
     assert.match(text, /namespace default: found; search attributes found/);
+    assert.match(text, /bucket floodgate-videos found/);
     assert.deepEqual(await schemaVersions(schemaTarget), firstVersions);
     assert.equal(await stopWithCtrlC(child), 0);
   });

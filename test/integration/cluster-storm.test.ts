@@ -13,6 +13,7 @@ import { startCluster, type ClusterStack } from '../../src/stack/cluster-stack.j
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
+import { storedVideosDir } from '../../src/cluster/object-store.js';
 
 const JOBS = 500;
 /** When, after the storm starts, the Temporal server process is killed. */
@@ -79,7 +80,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       provider: httpProvider(`http://127.0.0.1:${config.stack.providerSimPort}`),
       client,
       timeoutMs: 180_000,
-      storageDir: config.storageDir,
+      storageDir: storedVideosDir(config),
     });
   }
 
@@ -170,6 +171,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 PostgreSQL')!;
       const stack: FaultStack = {
         dataDir: config.dataDir,
+        storageDir: storedVideosDir(config),
         apiUrl: `http://127.0.0.1:${config.api.port}`,
         providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
         uiUrl: cluster.uiUrl,

@@ -2,12 +2,12 @@ import { freePort, freePortRange } from './free-port.js';
 
 /**
  * Free ports for a throw-away `start:cluster` stack, as its settings: the API, the Web UI,
- * PostgreSQL, the SMTP sink, the provider, the autoscaler's metrics and the Temporal server's
+ * PostgreSQL, the SMTP sink, the provider, the autoscaler's metrics, the object store and the Temporal server's
  * ten (in one range below 32768, frontend last).
  */
 export async function clusterTestPorts(): Promise<Record<string, string>> {
-  const [api, ui, postgres, smtp, provider, autoscaler] = await Promise.all(
-    [1, 2, 3, 4, 5, 6].map(() => freePort()),
+  const [api, ui, postgres, smtp, provider, autoscaler, objectStore] = await Promise.all(
+    [1, 2, 3, 4, 5, 6, 7].map(() => freePort()),
   );
   const temporalBase = await freePortRange(10);
   return {
@@ -19,6 +19,7 @@ export async function clusterTestPorts(): Promise<Record<string, string>> {
     SMTP_SINK_PORT: String(smtp),
     PROVIDER_SIM_PORT: String(provider),
     AUTOSCALE_METRICS_PORT: String(autoscaler),
+    CLUSTER_OBJECT_STORE_PORT: String(objectStore),
   };
 }
 

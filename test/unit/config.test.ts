@@ -54,6 +54,17 @@ describe('config', () => {
     assert.throws(() => loadConfig({ RECONCILE_AFTER: 'soon' }), /RECONCILE_AFTER.*not a duration/s);
     assert.throws(() => loadConfig({ API_KEYS: ' , ' }), /API_KEYS/);
     assert.throws(() => loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=heavy' }), /TENANT_FAIRNESS_WEIGHTS/);
+    assert.throws(() => loadConfig({ S3_PART_SIZE: String(1024 * 1024) }), /S3_PART_SIZE.*at least 5 MiB/s);
+    assert.throws(() => loadConfig({ STORAGE_BACKEND: 'ftp' }), /STORAGE_BACKEND/);
+    assert.throws(() => loadConfig({ S3_ENDPOINT: 'not a url' }), /S3_ENDPOINT/);
+  });
+
+  it('keeps videos in the local folder unless S3 is chosen, and takes S3 keys only as a pair', () => {
+    assert.equal(loadConfig({}).objectStore.backend, 'local');
+    assert.throws(
+      () => loadConfig({ STORAGE_BACKEND: 's3', S3_ACCESS_KEY_ID: 'AK' }),
+      /S3_ACCESS_KEY_ID \/ S3_SECRET_ACCESS_KEY: set both or neither/,
+    );
   });
 
   it('refuses an urgent server of its own with one shared lane, which could never run its resets', () => {

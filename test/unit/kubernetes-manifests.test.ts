@@ -38,7 +38,6 @@ describe('Kubernetes manifests', () => {
     assert.deepEqual([...new Set(docs.map((d) => d.kind))].sort(), [
       'ConfigMap',
       'Deployment',
-      'PersistentVolumeClaim',
       'ScaledObject',
       'Service',
       'TriggerAuthentication',
@@ -75,6 +74,7 @@ describe('Kubernetes manifests', () => {
     const filled = Object.fromEntries(placeholders.map((k) => [k, real[k]!]));
     const parsed = loadConfig({ ...config.data, ...secrets, ...filled });
     assert.equal(parsed.env, 'production');
+    assert.equal(parsed.objectStore.backend, 's3', 'videos go to a bucket, not a pod volume');
     const video = workers.find((d) => d.metadata.labels!['floodgate/task-queue'] === TASK_QUEUES.video)!;
     const graceSeconds = video.spec.template.spec.terminationGracePeriodSeconds as number;
     assert.ok(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDownloadActivities } from '../../src/activities/video/download-activities.js';
+import { createLocalVideoStore } from '../../src/storage/local-video-store.js';
 import { createProviderActivities } from '../../src/activities/video/provider-activities.js';
 import { ReplicateClient } from '../../src/activities/video/replicate-client.js';
 import {
@@ -33,7 +34,7 @@ function realActivities(opts: {
       webhookUrlFor: ({ videoId }) => `http://127.0.0.1:3000/webhooks/replicate?videoId=${videoId}`,
     }),
     ...createDownloadActivities({
-      storageDir: opts.storageDir,
+      store: createLocalVideoStore(opts.storageDir),
       allowedHosts: opts.allowedHosts ?? ['127.0.0.1'],
       allowedAddresses: opts.allowedAddresses ?? ['127.0.0.1'],
       // Every test server listens on a free port, so the port check is not what these tests hold.

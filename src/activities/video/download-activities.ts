@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { DownloadProgress, StoredVideo, VideoStore } from '../../storage/video-store.js';
 import { createAddressRules } from './address-rules.js';
 import { checkedFetch, type DownloadNetwork } from './checked-fetch.js';
 import { systemResolver, type HostResolver } from './download-address.js';
 import { checkDownloadTarget } from './download-target.js';
 import { httpFailure } from './http-failure.js';
 
+export type { DownloadProgress, StoredVideo } from '../../storage/video-store.js';
+
 export interface DownloadDeps {
-  storageDir: string;
+  store: VideoStore;
   allowedHosts: readonly string[];
   /** Addresses or CIDR blocks allowed although private, loopback, link-local or otherwise special. */
   allowedAddresses: readonly string[];
@@ -30,24 +29,14 @@ export interface DownloadRequest {
   checksumSha256?: string;
 }
 
-export interface StoredVideo {
-  storedPath: string;
-  bytes: number;
-  sha256: string;
-}
-
-/** What a download attempt checkpoints in its heartbeats; the next attempt resumes from it. */
-export interface DownloadProgress {
-  offset: number;
-}
-
 /**
- * Downloads a finished video into the storage folder. Progress is heartbeated as a byte
- * offset; a retried attempt continues the partial file with a Range request. The file is
- * written to `<id>.mp4.part` and renamed into place only when complete and verified, so a
- * reader never sees half a video and a re-run finds the finished file and stops there.
+ * Downloads a finished video into the video store. The store's progress is heartbeated; a
+ * retried attempt continues from the bytes the store kept with a Range request. The store
+ * makes the video visible only when complete and verified, so a reader never sees half a
+ * video, and a re-run finds the finished video and stops there.
  */
 export function createDownloadActivities(deps: DownloadDeps) {
+  const stallMs = deps.stallTimeoutMs ?? 30_000;
   const network: DownloadNetwork = {
     allowedHosts: deps.allowedHosts,
     allowedPorts: deps.allowedPorts,
@@ -57,41 +46,48 @@ export function createDownloadActivities(deps: DownloadDeps) {
   return {
     async downloadVideo(req: DownloadRequest): Promise<StoredVideo> {
       const url = checkDownloadTarget(req.videoId, req.url, network);
-      await mkdir(deps.storageDir, { recursive: true });
-      const finalPath = join(deps.storageDir, `${req.videoId}.mp4`);
-      const partPath = `${finalPath}.part`;
-
-      const done = await finishedFile(finalPath, req);
+      const done = await deps.store.finished(req.videoId, {
+        bytes: req.expectedBytes,
+        sha256: req.checksumSha256,
+      });
       if (done) return done;
 
       const ctx = Context.current();
-      const checkpoint = (ctx.info.heartbeatDetails as DownloadProgress | undefined)?.offset ?? 0;
-      const partSize = (await sizeOf(partPath)) ?? 0;
-      // The partial file may be shorter than the checkpoint (another machine) or longer (bytes
-      // written after the last heartbeat): resume from what both agree on.
-      const offset = Math.min(checkpoint, partSize);
+      const writer = await deps.store.open(
+        req.videoId,
+        ctx.info.heartbeatDetails as DownloadProgress | undefined,
+      );
+      const offset = writer.offset;
 
-      const stall = new AbortController();
-      let stallTimer = setTimeout(() => stall.abort(), deps.stallTimeoutMs ?? 30_000);
+      // One controller ends the transfer on cancellation or when the provider goes silent.
+      const transfer = new AbortController();
+      const onCancel = () => transfer.abort();
+      ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+      let stallTimer = setTimeout(() => transfer.abort(), stallMs);
+      const settle = () => {
+        clearTimeout(stallTimer);
+        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+      };
+      // Connects only to the address that was checked, on every redirect hop too.
       const res = await checkedFetch(
         url,
         network,
         offset > 0 ? { range: `bytes=${offset}-` } : {},
-        AbortSignal.any([ctx.cancellationSignal, stall.signal]),
+        transfer.signal,
       ).catch((err: unknown) => {
-        clearTimeout(stallTimer);
+        settle();
         throw err;
       });
       if (!res.ok) {
-        clearTimeout(stallTimer);
+        settle();
         await res.body?.cancel();
         throw httpFailure(`download of ${req.videoId}`, res.status);
       }
       const resumed = res.status === 206;
       if (resumed && !contentRangeStartsAt(res.headers.get('content-range'), offset)) {
-        clearTimeout(stallTimer);
+        settle();
         await res.body?.cancel();
-        await rm(partPath, { force: true });
+        await writer.discard();
         throw ApplicationFailure.retryable(
           'server answered a different range; restarting from zero',
           'RangeMismatch',
@@ -100,39 +96,49 @@ export function createDownloadActivities(deps: DownloadDeps) {
       const start = resumed ? offset : 0;
       const total = declaredTotal(res, start) ?? req.expectedBytes;
       if (total !== undefined && total > deps.maxBytes) {
-        clearTimeout(stallTimer);
+        settle();
         await res.body?.cancel();
+        await writer.discard();
         throw ApplicationFailure.nonRetryable(
           `video is ${total} bytes, over the ${deps.maxBytes} byte limit`,
           'DownloadTooLarge',
         );
       }
 
-      const file = await open(partPath, start === 0 ? 'w' : 'r+');
+      // A read waiting on a paused body does not always end when the request is aborted (a
+      // stall seen while parts were being uploaded): the abort itself ends the wait.
+      const aborted = new Promise<never>((_, reject) =>
+        transfer.signal.addEventListener('abort', () => reject(transfer.signal.reason as Error), {
+          once: true,
+        }),
+      );
+      aborted.catch(() => undefined);
+      const reader = res.body!.getReader();
       let written = start;
       try {
-        await file.truncate(start);
-        const reader = res.body!.getReader();
+        await writer.begin(start);
         for (;;) {
-          const { done: ended, value } = await reader.read();
+          const { done: ended, value } = await Promise.race([reader.read(), aborted]);
           if (ended) break;
+          // The stall timer counts the provider's silence only, not the store's writes.
           clearTimeout(stallTimer);
-          stallTimer = setTimeout(() => stall.abort(), deps.stallTimeoutMs ?? 30_000);
           if (written + value.byteLength > deps.maxBytes) {
             await reader.cancel();
+            await writer.discard();
             throw ApplicationFailure.nonRetryable(
               `video exceeds the ${deps.maxBytes} byte limit`,
               'DownloadTooLarge',
             );
           }
-          await file.write(value, 0, value.byteLength, written);
+          await writer.write(value);
           written += value.byteLength;
-          ctx.heartbeat({ offset: written } satisfies DownloadProgress);
+          ctx.heartbeat(writer.progress());
+          stallTimer = setTimeout(() => transfer.abort(), stallMs);
         }
-        await file.sync();
       } finally {
-        clearTimeout(stallTimer);
-        await file.close();
+        settle();
+        await reader.cancel().catch(() => undefined);
+        await writer.close();
       }
 
       const expectedBytes = req.expectedBytes ?? total;
@@ -140,40 +146,10 @@ export function createDownloadActivities(deps: DownloadDeps) {
         // A short transfer keeps its bytes: the retry resumes after them.
         throw ApplicationFailure.retryable(`got ${written} of ${expectedBytes} bytes`, 'DownloadIncomplete');
       }
-      const sha256 = await sha256Of(partPath);
       const expectedSha = (req.checksumSha256 ?? res.headers.get('x-checksum-sha256') ?? '').toLowerCase();
-      if (expectedSha && expectedSha !== sha256) {
-        await rm(partPath, { force: true });
-        throw ApplicationFailure.retryable('checksum mismatch; downloading again', 'ChecksumMismatch');
-      }
-      await rename(partPath, finalPath);
-      return { storedPath: finalPath, bytes: written, sha256 };
+      return writer.finish(expectedSha);
     },
   };
-}
-
-/** The stored file when an earlier attempt or run already finished it. */
-async function finishedFile(path: string, req: DownloadRequest): Promise<StoredVideo | undefined> {
-  const size = await sizeOf(path);
-  if (size === undefined || size === 0) return undefined;
-  if (req.expectedBytes !== undefined && size !== req.expectedBytes) return undefined;
-  const sha256 = await sha256Of(path);
-  if (req.checksumSha256 && req.checksumSha256.toLowerCase() !== sha256) return undefined;
-  return { storedPath: path, bytes: size, sha256 };
-}
-
-async function sizeOf(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return undefined;
-  }
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** The whole file's size from Content-Range (206) or Content-Length (200). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDownloadActivities } from '../../../src/activities/video/download-activities.js';
+import { createLocalVideoStore } from '../../../src/storage/local-video-store.js';
 
 describe('download activity guards', () => {
   let server: Server;
@@ -32,7 +33,7 @@ describe('download activity guards', () => {
 
   async function refusal(req: { videoId: string; url: string }, allowedHosts = ['cdn.example.com']) {
     const { downloadVideo } = createDownloadActivities({
-      storageDir,
+      store: createLocalVideoStore(storageDir),
       allowedHosts,
       allowedAddresses: ['127.0.0.1'],
       allowedPorts: [port],
@@ -76,7 +77,7 @@ describe('download activity guards', () => {
 
   it('refuses a file larger than the limit as a permanent failure', async () => {
     const { downloadVideo } = createDownloadActivities({
-      storageDir,
+      store: createLocalVideoStore(storageDir),
       allowedHosts: ['127.0.0.1'],
       allowedAddresses: ['127.0.0.1'],
       allowedPorts: [port],

@@ -14,6 +14,7 @@ import {
   type StoredVideo,
 } from '../../../src/activities/video/download-activities.js';
 import type { HostResolver } from '../../../src/activities/video/download-address.js';
+import { createLocalVideoStore } from '../../../src/storage/local-video-store.js';
 
 /** A real HTTP server that counts the TCP connections made to it, not only the requests. */
 interface CountingServer {
@@ -82,7 +83,7 @@ describe('download activity: checked addresses, ports and redirects', () => {
 
   function download(deps: Partial<DownloadDeps>, req: DownloadRequest): Promise<StoredVideo> {
     const { downloadVideo } = createDownloadActivities({
-      storageDir,
+      store: createLocalVideoStore(storageDir),
       allowedHosts: ['127.0.0.1', '127.0.0.2', 'localhost', 'files.test'],
       allowedAddresses: ['127.0.0.1'],
       allowedPorts: [good.port],

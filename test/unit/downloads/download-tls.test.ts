@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { createLocalVideoStore } from '../../../src/storage/local-video-store.js';
 import { createDownloadActivities } from '../../../src/activities/video/download-activities.js';
 
 /**
@@ -63,7 +64,7 @@ describe('download activity: TLS to a pinned address', function () {
 
   it('sends the host name as SNI and refuses a certificate no trusted CA signed', async () => {
     const { downloadVideo } = createDownloadActivities({
-      storageDir: dir,
+      store: createLocalVideoStore(dir),
       allowedHosts: ['files.test'],
       allowedAddresses: ['127.0.0.1'],
       allowedPorts: [port],
