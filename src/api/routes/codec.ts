@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import type { Payload } from '@temporalio/common';
 import { EncryptionCodec } from '../../temporal/encryption-codec.js';
 import type { ApiDeps } from '../deps.js';
+import { fromLoopback } from '../client-address.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { requireApiKey } from '../middleware/api-key.js';
@@ -29,7 +30,8 @@ const toJson = (p: Payload): JsonPayload => ({
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** The largest codec request (a page of payloads); the load balancer lets bodies this size through. */
+export const CODEC_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /**
  * The codec endpoint the Temporal Web UI calls (`--ui-codec-endpoint <api>/codec`) so that
@@ -57,7 +59,8 @@ export function codecRoutes(deps: ApiDeps): Router {
     await next();
   }
   async function authorise(ctx: Context, next: Next) {
-    const localDev = deps.config.env !== 'production' && LOOPBACK.has(ctx.socket.remoteAddress ?? '');
+    // Through the cluster's nginx every socket is loopback: the forwarded address decides.
+    const localDev = deps.config.env !== 'production' && fromLoopback(ctx);
     if (localDev) return next();
     return apiKey(ctx, next);
   }
@@ -65,7 +68,7 @@ export function codecRoutes(deps: ApiDeps): Router {
   router.options('/:op', cors, (ctx) => {
     ctx.status = 204;
   });
-  router.post('/:op', cors, authorise, jsonBody({ limitBytes: 8 * 1024 * 1024 }), async (ctx) => {
+  router.post('/:op', cors, authorise, jsonBody({ limitBytes: CODEC_BODY_LIMIT_BYTES }), async (ctx) => {
     const op = ctx.params.op;
     if (op !== 'encode' && op !== 'decode') throw new NotFoundError(`no codec operation "${op}"`);
     const body = ctx.request.body as { payloads?: JsonPayload[] };
