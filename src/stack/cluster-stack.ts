@@ -10,7 +10,13 @@ import { StartupError } from '../startup-error.js';
 import { hasCredentials } from '../temporal/connection-options.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
-import { apiReplicas, behindLoadBalancer, findNginx, replicaPorts, type ApiReplica } from './load-balancer.js';
+import {
+  apiReplicas,
+  behindLoadBalancer,
+  findNginx,
+  replicaPorts,
+  type ApiReplica,
+} from './load-balancer.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
 /** The urgent lane's namespace on the cluster profile (a per-namespace limit would name it). */

@@ -33,7 +33,9 @@ export function findNginx(): string {
       // not here
     }
   }
-  throw new StartupError(`nginx not found: the cluster profile's load balancer; install it: ${INSTALL_NGINX}`);
+  throw new StartupError(
+    `nginx not found: the cluster profile's load balancer; install it: ${INSTALL_NGINX}`,
+  );
 }
 
 /** The replicas' ports: derived from API_REPLICA_PORT_BASE, or free loopback ports. */

@@ -21,9 +21,11 @@ export interface NginxSite {
 
 /** The template's http-context text with the variables filled in. */
 export function renderSite(site: NginxSite, template = readFileSync(NGINX_TEMPLATE, 'utf8')): string {
-  const lines = template.split('\n').flatMap((line) =>
-    line.includes(SERVER_VARIABLE) ? site.servers.map((s) => line.replace(SERVER_VARIABLE, s)) : [line],
-  );
+  const lines = template
+    .split('\n')
+    .flatMap((line) =>
+      line.includes(SERVER_VARIABLE) ? site.servers.map((s) => line.replace(SERVER_VARIABLE, s)) : [line],
+    );
   const values: Record<string, string> = {
     FLOODGATE_LISTEN: site.listen,
     FLOODGATE_BODY_LIMIT: String(site.bodyLimitBytes),
