@@ -362,6 +362,10 @@ export const configSchema = z.object({
     description:
       'cluster profile: replica n of the API listens on 127.0.0.1 at this + n − 1 (its `/metrics` there too); `0`: free ports picked at start',
   }),
+  NGINX_BIN: z.string().optional().meta({
+    description: 'cluster profile: the nginx program in front of the API replicas',
+    shown: '`nginx` on `PATH`, then `/usr/sbin/nginx`',
+  }),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
   POSTGRES_BIN_DIR: z.string().optional().meta({
     description: 'cluster profile: folder of `initdb` and `postgres`',
@@ -581,6 +585,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dir: resolve(dataDir, 'cluster'),
       apiReplicas: e.API_REPLICAS,
       apiReplicaPortBase: e.API_REPLICA_PORT_BASE,
+      nginxBin: e.NGINX_BIN,
     },
   };
 }

@@ -94,7 +94,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
   const binaries = clusterBinaries();
   // The API: API_REPLICAS processes behind nginx on PORT (src/stack/load-balancer.ts).
-  const nginx = findNginx();
+  const nginx = findNginx(config.cluster.nginxBin);
   const replicas = await apiReplicas(config);
   await assertPortsFree([...infraPorts(config), ...appPorts(config), ...replicaPorts(config, replicas)]);
   mkdirSync(config.cluster.dir, { recursive: true });

@@ -21,11 +21,11 @@ export interface ApiReplica {
   url: string;
 }
 
-/** nginx on PATH or in Debian's sbin folder; a StartupError naming the install command otherwise. */
-export function findNginx(): string {
+/** NGINX_BIN, or nginx on PATH or in Debian's sbin folder; a StartupError naming the install command otherwise. */
+export function findNginx(explicit?: string): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
-  for (const dir of dirs.filter(Boolean)) {
-    const path = join(dir, 'nginx');
+  const candidates = explicit ? [explicit] : dirs.filter(Boolean).map((dir) => join(dir, 'nginx'));
+  for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);
       return path;
@@ -33,9 +33,8 @@ export function findNginx(): string {
       // not here
     }
   }
-  throw new StartupError(
-    `nginx not found: the cluster profile's load balancer; install it: ${INSTALL_NGINX}`,
-  );
+  const what = explicit ? `nginx not found at ${explicit} (NGINX_BIN)` : 'nginx not found';
+  throw new StartupError(`${what}: the cluster profile's load balancer; install it: ${INSTALL_NGINX}`);
 }
 
 /** The replicas' ports: derived from API_REPLICA_PORT_BASE, or free loopback ports. */
