@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The Debian packages the tests use beside Node: Chromium for the Web UI browser tests and
-# promtool (package prometheus) for the alerting-rule tests. Each is installed with apt-get
+# The Debian packages beside Node that the cluster profile and the tests use: nginx (the cluster
+# profile's load balancer), Chromium for the Web UI browser tests and promtool (package
+# prometheus) for the alerting-rule tests. Each is installed with apt-get
 # when its command is missing; idempotent; one line per tool.
 set -euo pipefail
 
 # command:package — the first command found satisfies its package.
 tools=(
+  'nginx|/usr/sbin/nginx:nginx-light'
   'chromium|chromium-browser:chromium'
   'promtool:prometheus'
 )
@@ -40,4 +42,8 @@ if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -
   exit 1
 fi
 rm -f "$log"
+# The nginx package starts a system nginx on port 80; the cluster profile runs its own.
+if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v service >/dev/null; then
+  service nginx stop >/dev/null 2>&1 || true
+fi
 echo "installed: ${missing[*]}"

@@ -448,6 +448,19 @@ export const configSchema = z.object({
       "cluster profile: the Temporal server's dynamic config file, where the video namespace's budget is set (re-read every 10 s)",
     shown: '`temporal-compose/dynamicconfig/floodgate.yaml`',
   }),
+  /** The API runs as this many processes behind the profile's nginx, which takes PORT. */
+  API_REPLICAS: positiveInt.max(16).default(2).meta({
+    description: 'cluster profile: API processes behind its nginx load balancer (which listens on `PORT`)',
+  }),
+  /** Replica n listens on 127.0.0.1:(this + n − 1); 0 picks free loopback ports at each start. */
+  API_REPLICA_PORT_BASE: port.default(0).meta({
+    description:
+      'cluster profile: replica n of the API listens on 127.0.0.1 at this + n − 1 (its `/metrics` there too); `0`: free ports picked at start',
+  }),
+  NGINX_BIN: z.string().optional().meta({
+    description: 'cluster profile: the nginx program in front of the API replicas',
+    shown: '`nginx` on `PATH`, then `/usr/sbin/nginx`',
+  }),
   /** PostgreSQL's programs (initdb, postgres); default: `pg_config --bindir`, then Debian's folders. */
   POSTGRES_BIN_DIR: z.string().optional().meta({
     description: 'cluster profile: folder of `initdb` and `postgres`',
@@ -708,6 +721,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       postgresOsUser: e.POSTGRES_OS_USER,
       postgresStateDir: resolve(e.POSTGRES_STATE_DIR),
       dir: resolve(dataDir, 'cluster'),
+      apiReplicas: e.API_REPLICAS,
+      apiReplicaPortBase: e.API_REPLICA_PORT_BASE,
+      nginxBin: e.NGINX_BIN,
     },
   };
 }

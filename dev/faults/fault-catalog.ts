@@ -104,11 +104,12 @@ export function providerErrors(): Fault {
 
 /**
  * The app's own processes and neighbours, the same in every profile. `videoWorker` is the video
- * worker's service name: `worker-video`, or an autoscaled replica (`worker-video-1`).
+ * worker's service name: `worker-video`, or an autoscaled replica (`worker-video-1`); `api` the
+ * API's faults (one process, or replicas behind a load balancer).
  */
-function appFaults(videoWorker: string): Fault[] {
+function appFaults(videoWorker: string, api: Fault[] = [killService('api', 'API')]): Fault[] {
   return [
-    killService('api', 'API'),
+    ...api,
     killService(videoWorker, 'video worker'),
     killService('worker-urgent', 'urgent worker'),
     stallService('smtp-sink', 'SMTP sink down'),
@@ -124,9 +125,27 @@ export const DEV_SERVER_PROFILE: FaultProfile = {
 };
 
 /**
+ * kill -9 of a busy API replica: it is first frozen for a second (SIGSTOP), so requests the
+ * load balancer had already sent it are in flight when it dies — the case its retry rule is
+ * for — then killed. Recovered once the supervisor runs a new process in its place.
+ */
+export function killApiReplica(service = 'api-1'): Fault {
+  const kill = killService(service, 'one API replica');
+  return {
+    ...kill,
+    what: `SIGKILL to ${service} (mid-request: frozen 1 s first); nginx sends its requests to the others, the supervisor restarts it`,
+    inject: async (target, windowMs) => {
+      signal(target, service, 'SIGSTOP');
+      await sleep(1_000);
+      await kill.inject(target, windowMs);
+    },
+  };
+}
+
+/**
  * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
- * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads) — and
- * the video autoscaler.
+ * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads) — the
+ * video autoscaler, and the API's replicas and the nginx in front of them.
  */
 export const CLUSTER_PROFILE: FaultProfile = {
   name: 'cluster',
@@ -136,7 +155,10 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
     // The video lane runs under the autoscaler here: kill it, and one of its replicas.
     killService('autoscaler', 'video autoscaler'),
-    ...appFaults(VideoFleet.replicaName(1)),
+    ...appFaults(VideoFleet.replicaName(1), [
+      killApiReplica('api-1'),
+      killService('nginx', 'load balancer (nginx)'),
+    ]),
   ],
 };
 

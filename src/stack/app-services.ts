@@ -77,17 +77,20 @@ export function childEnv(
   return env;
 }
 
-export async function waitForApi(config: Config, timeoutMs: number): Promise<boolean> {
+/** Ready once the API answers /readyz on PORT and, behind a load balancer, every replica on its own port. */
+export async function waitForApi(
+  config: Config,
+  timeoutMs: number,
+  replicas: Array<{ url: string }> = [],
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const waiting = new Set([`http://127.0.0.1:${config.api.port}`, ...replicas.map((r) => r.url)]);
   while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${config.api.port}/readyz`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      if (res.ok) return true;
-    } catch {
-      // not listening yet
+    for (const url of waiting) {
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+      if (res?.ok) waiting.delete(url);
     }
+    if (!waiting.size) return true;
     await new Promise((r) => setTimeout(r, 300));
   }
   return false;

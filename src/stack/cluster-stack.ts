@@ -12,6 +12,13 @@ import { StartupError } from '../startup-error.js';
 import { connectionOptions, hasCredentials } from '../temporal/connection-options.js';
 import { appServices, childEnv, videoLaneServices, waitForApi } from './app-services.js';
 import { appPorts, assertPortsFree, type StackPort } from './free-ports.js';
+import {
+  apiReplicas,
+  behindLoadBalancer,
+  findNginx,
+  replicaPorts,
+  type ApiReplica,
+} from './load-balancer.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 
 /** The urgent lane's namespace on the cluster profile (a per-namespace limit would name it). */
@@ -43,6 +50,8 @@ export interface ClusterStack {
   namespace: NamespaceOutcome;
   postgresCreated: boolean;
   supervisor: Supervisor;
+  /** The API's processes behind nginx (services `api-1`…), each with its own `/metrics`. */
+  apiReplicas: ApiReplica[];
   /** Signals one service's current process (e.g. SIGKILL); the supervisor restarts it. Returns its pid. */
   kill(name: string, signal?: NodeJS.Signals): number;
   /** Stops the app first, then the Web UI, Temporal and PostgreSQL. */
@@ -88,7 +97,10 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const step = <T>(work: Promise<T>) => untilAborted(work, opts.signal);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 180_000);
   const binaries = clusterBinaries();
-  await assertPortsFree([...infraPorts(asSet), ...appPorts(asSet)]);
+  // The API: API_REPLICAS processes behind nginx on PORT (src/stack/load-balancer.ts).
+  const nginx = findNginx(asSet.cluster.nginxBin);
+  const replicas = await apiReplicas(asSet);
+  await assertPortsFree([...infraPorts(asSet), ...appPorts(asSet), ...replicaPorts(asSet, replicas)]);
   // Mutual TLS on the cluster's server: certificates made at the first start and reused, handed to
   // every client process as the standard TEMPORAL_TLS_* settings (the same code serves Temporal Cloud).
   const tls = ensureClusterTls(join(asSet.cluster.dir, 'tls'));
@@ -185,8 +197,9 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
       ...tlsEnv,
       ...storeEnv,
     };
-    for (const spec of appServices(config, env, opts.videoLane ?? videoLaneServices)) supervisor.start(spec);
-    const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000)));
+    const services = appServices(config, env, opts.videoLane ?? videoLaneServices);
+    for (const spec of behindLoadBalancer(config, services, replicas, nginx)) supervisor.start(spec);
+    const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000), replicas));
     if (!apiReady) {
       throw new StartupError(
         'the API did not become ready in time; see the lines above, fix that and start again',
@@ -201,6 +214,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
       namespace,
       postgresCreated,
       supervisor,
+      apiReplicas: replicas,
       kill(name, signal = 'SIGKILL') {
         const child = supervisor.process(name);
         if (!child?.pid) throw new Error(`${name} is not running`);

@@ -51,3 +51,16 @@ export async function assertPortsFree(ports: StackPort[]): Promise<void> {
     }
   }
 }
+
+/** A port free on 127.0.0.1 right now, as the system picks it. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const lines = bannerLines(config, [
     `  Temporal       ${stack.temporalAddress}  (server on PostgreSQL 127.0.0.1:${config.cluster.postgresPort}, state in ${rel}/)`,
     `  Web UI         ${stack.uiUrl}`,
+    `  API replicas   ${stack.apiReplicas.map((r) => r.url).join('  ')}  (behind nginx on the API address; /metrics on each)`,
     ...(config.temporal.urgentAddress
       ? [`  Urgent lane    ${config.temporal.urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`]
       : []),

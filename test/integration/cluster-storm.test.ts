@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,9 @@ const KILL_AFTER_MS = 12_000;
  * the Temporal server process is killed with SIGKILL. The supervisor restarts it on the same
  * PostgreSQL state, senders retry, and no job that was accepted is lost. Last, on the same
  * cluster, the fault suite's PostgreSQL fault: a kill -9 of the postmaster mid-storm with
- * password resets running.
+ * password resets running. First, on the same cluster, its API: two replicas behind nginx, the
+ * codec's local-caller check through nginx, a kill -9 of nginx, and the fault suite's kill -9
+ * of one API replica during a 1,500/min storm.
  */
 describe('cluster profile: 500-job storm with chaos and a kill -9 of the Temporal server, then of PostgreSQL', function () {
   this.timeout(600_000);
@@ -47,7 +50,8 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       },
       onCrash: (service, how) => crashes.push({ service, how }),
       print: (service, line) => {
-        if (service === 'api' && line.includes('unhandled error')) apiErrors.push(line.slice(0, 2_000));
+        if (service.startsWith('api') && line.includes('unhandled error'))
+          apiErrors.push(line.slice(0, 2_000));
       },
     });
     client = await connectClient(cluster.config, cluster.temporalAddress);
@@ -102,6 +106,147 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     assert.equal(summary.webhooks.gaveUp, 0, 'no sender gave up on a webhook');
     assert.equal(summary.webhooks.rejected, 0);
   }
+
+  describe('the API behind nginx', () => {
+    /** POST /codec/decode through nginx from `from` (any 127/8 address), no API key. */
+    function codecFrom(from: string, headers: Record<string, string> = {}): Promise<number> {
+      const body = JSON.stringify({ payloads: [] });
+      return new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: cluster.config.api.port,
+            localAddress: from,
+            method: 'POST',
+            path: '/codec/decode',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              ...headers,
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.once('error', reject);
+        req.end(body);
+      });
+    }
+
+    it('runs two API replicas, each serving its own /metrics, and nginx in front on PORT', async () => {
+      assert.deepEqual(
+        cluster.apiReplicas.map((r) => r.name),
+        ['api-1', 'api-2'],
+      );
+      for (const r of cluster.apiReplicas) {
+        assert.ok(cluster.supervisor.process(r.name)?.pid, `${r.name} runs`);
+        const res = await fetch(`${r.url}/metrics`);
+        assert.equal(res.status, 200);
+        assert.match(await res.text(), /floodgate_/);
+      }
+      assert.ok(cluster.supervisor.process('nginx')?.pid, 'nginx runs');
+      assert.equal((await fetch(`http://127.0.0.1:${cluster.config.api.port}/readyz`)).status, 200);
+    });
+
+    it("judges /codec's local-browser exception by the caller nginx saw, not by nginx's own loopback socket", async () => {
+      assert.equal(await codecFrom('127.0.0.1'), 200, 'a browser on this machine, through nginx');
+      // Any address but 127.0.0.1/::1 is not "this machine" to the API: without an API key, 401.
+      assert.equal(await codecFrom('127.0.0.5'), 401, 'another caller, through nginx');
+      assert.equal(
+        await codecFrom('127.0.0.5', { 'x-forwarded-for': '127.0.0.1' }),
+        401,
+        'a caller that forges X-Forwarded-For',
+      );
+    });
+  });
+
+  describe('a kill -9 of nginx', () => {
+    it('the supervisor starts a new nginx, which serves PORT again', async () => {
+      const killed = cluster.kill('nginx', 'SIGKILL');
+      const readyz = `http://127.0.0.1:${cluster.config.api.port}/readyz`;
+      let status: number | undefined;
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && status !== 200;) {
+        await new Promise((r) => setTimeout(r, 200));
+        const now = cluster.supervisor.process('nginx')?.pid;
+        if (now && now !== killed) status = (await fetch(readyz).catch(() => undefined))?.status;
+      }
+      assert.ok(
+        crashes.some((c) => c.service === 'nginx' && c.how === 'SIGKILL'),
+        JSON.stringify(crashes),
+      );
+      assert.equal(status, 200, 'a new nginx answers on PORT');
+    });
+  });
+
+  describe('with a kill -9 of one API replica mid-storm (1,500 webhooks/min)', () => {
+    let result: FaultResult;
+    let killedPid: number | undefined;
+    const progress: string[] = [];
+    before(async function () {
+      // runFault bounds each wait (recovery, jobs, mails) by settleTimeoutMs.
+      this.timeout(900_000);
+      const { config } = cluster;
+      const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 one API replica')!;
+      const stack: FaultStack = {
+        dataDir: config.dataDir,
+        apiUrl: `http://127.0.0.1:${config.api.port}`,
+        providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
+        uiUrl: cluster.uiUrl,
+        pid: (name) => cluster.supervisor.process(name)?.pid,
+      };
+      killedPid = stack.pid('api-1');
+      result = await runFault({
+        stack,
+        client,
+        apiKey: config.api.apiKeys[0]!,
+        fault,
+        webhooksPerMinute: 1_500,
+        loadMs: 20_000,
+        faultAtMs: 8_000,
+        windowMs: 0,
+        resetEveryMs: 1_000,
+        settleTimeoutMs: 240_000,
+        onProgress: (line) => (/: \[\d+s /.test(line) ? progress.push(line) : console.log(line)),
+      });
+      console.log(`${formatFaultTable([result])}\n`);
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') console.log(progress.slice(-15).join('\n'));
+    });
+
+    it('killed the replica, and the supervisor started a new one on the same port', async () => {
+      assert.ok(
+        crashes.some((c) => c.service === 'api-1' && c.how === 'SIGKILL'),
+        JSON.stringify(crashes),
+      );
+      const current = cluster.supervisor.process('api-1')?.pid;
+      assert.ok(current && current !== killedPid, 'a new api-1 process runs');
+      assert.equal((await fetch(`${cluster.apiReplicas[0]!.url}/readyz`)).status, 200);
+    });
+
+    it('no webhook delivery or reset was refused or failed at the connection: nginx sent them to the other replica', () => {
+      // A dead replica shows as a refused or reset connection (`network`) or nginx's 502/504. A
+      // sender's 10 s `timeout` or a 503 is the machine being slow (both retried, counted below).
+      const atConnection = (failures: Record<string, number>) =>
+        Object.fromEntries(
+          Object.entries(failures).filter(([key]) => ['network', '500', '502', '504'].includes(key)),
+        );
+      assert.deepEqual(atConnection(result.seen.webhookFailures), {}, 'webhook deliveries');
+      assert.deepEqual(atConnection(result.seen.resetFailures), {}, 'password resets');
+    });
+
+    it('loses nothing: every accepted webhook ends in its job, every reset is mailed, and the stack recovers', () => {
+      assert.ok(result.jobs.created > 0 && result.seen.webhookAttempts > 300, JSON.stringify(result.seen));
+      assert.equal(result.lost.jobs, 0, `lost jobs: ${result.lost.lostJobIds.join(', ')}`);
+      assert.equal(result.lost.resets, 0, 'every accepted reset was mailed');
+      assert.ok(result.jobs.oneFileEach, 'exactly one stored file per completed job');
+      assert.equal(result.jobs.failed, 0);
+      assert.ok(result.ok, JSON.stringify(result));
+    });
+  });
 
   describe('under webhook chaos alone', () => {
     let summary: StormSummary;

@@ -56,6 +56,14 @@ describe('start-up failures are one line', function () {
     assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
   }
 
+  it('start:cluster without nginx names the command that installs it', async () => {
+    const { code, stderr } = await run('src/stack/start-cluster.ts', {
+      NGINX_BIN: join(scratch, 'no-nginx'),
+    });
+    assert.equal(code, 1);
+    assertOneLine(stderr, /^floodgate: nginx not found .*install it: apt-get install -y nginx-light/);
+  });
+
   for (const entry of ['src/stack/start-cluster.ts', 'src/stack/start.ts']) {
     describe(entry, () => {
       it('a bad setting names the variable', async () => {

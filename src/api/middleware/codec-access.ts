@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { fromLoopback } from '../client-address.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { singleHeader } from '../raw-headers.js';
 import { isOneOf, presentedBearer } from './api-key.js';
@@ -13,8 +14,6 @@ export interface CodecAccessOptions {
   /** CODEC_CORS_ORIGINS: a browser request from any other origin is refused. */
   origins: string[];
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Who may encrypt and decrypt payloads through `/codec`: whoever holds a codec token, or, as an
@@ -34,7 +33,8 @@ export function requireCodecAccess(opts: CodecAccessOptions): Middleware {
       if (!isOneOf(opts.tokens, presented)) throw new UnauthorizedError('missing or invalid codec token');
       return next();
     }
-    if (opts.trustLoopback && LOOPBACK.has(ctx.socket.remoteAddress ?? '')) {
+    // Behind the cluster's nginx every socket is loopback: the forwarded address decides.
+    if (opts.trustLoopback && fromLoopback(ctx)) {
       const host = (singleHeader(ctx.req, 'Host') ?? '').toLowerCase();
       if (!hosts.has(host)) {
         throw new ForbiddenError(

@@ -29,6 +29,9 @@ const toJson = (p: Payload): JsonPayload => ({
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
+/** The largest codec request (a page of payloads); the load balancer lets bodies this size through. */
+export const CODEC_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /**
  * The codec endpoint the Temporal Web UI calls (`--ui-codec-endpoint <api>/codec`) so that
  * operators read decrypted payloads in their browser while history stays encrypted. It takes
@@ -62,7 +65,7 @@ export function codecRoutes(deps: ApiDeps): Router {
   router.options('/:op', cors, (ctx) => {
     ctx.status = 204;
   });
-  router.post('/:op', cors, authorise, jsonBody({ limitBytes: 8 * 1024 * 1024 }), async (ctx) => {
+  router.post('/:op', cors, authorise, jsonBody({ limitBytes: CODEC_BODY_LIMIT_BYTES }), async (ctx) => {
     const op = ctx.params.op;
     if (op !== 'encode' && op !== 'decode') throw new NotFoundError(`no codec operation "${op}"`);
     const body = ctx.request.body as { payloads?: JsonPayload[] };
