@@ -27,6 +27,13 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** Authenticated, but not for this resource (a webhook URL token of another video). */
+export class ForbiddenError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string, code = 'not_found') {
     super(404, code, message);

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { createDownloadActivities } from '../activities/video/download-activities.js';
 import { createProviderActivities } from '../activities/video/provider-activities.js';
 import { ReplicateClient } from '../activities/video/replicate-client.js';
+import { videoWebhookUrl } from '../api/webhooks/video-webhook-url.js';
 
 /** Builds the video lane's activities (provider calls, downloads, storage) from their real dependencies. */
 export function buildVideoActivities(config: Config, _log: Logger) {
@@ -15,7 +16,7 @@ export function buildVideoActivities(config: Config, _log: Logger) {
       client,
       modelVersion: config.provider.modelVersion,
       webhookUrlFor: ({ videoId, tenantId }) =>
-        replicateWebhookUrl(config.api.publicBaseUrl, videoId, tenantId),
+        videoWebhookUrl(config.api.publicBaseUrl, config.webhooks.urlTokenKeys, videoId, tenantId),
     }),
     ...createDownloadActivities({
       storageDir: config.storageDir,
@@ -23,12 +24,4 @@ export function buildVideoActivities(config: Config, _log: Logger) {
       maxBytes: config.provider.downloadMaxBytes,
     }),
   };
-}
-
-/** The URL Floodgate gives the provider: the video and tenant ride along so the webhook adapter can route it. */
-export function replicateWebhookUrl(publicBaseUrl: string, videoId: string, tenantId: string): string {
-  const url = new URL('/webhooks/replicate', publicBaseUrl);
-  url.searchParams.set('videoId', videoId);
-  url.searchParams.set('tenantId', tenantId);
-  return url.toString();
 }

@@ -7,6 +7,8 @@ import { Webhook } from 'standardwebhooks';
 import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
+import { parseUrlTokenKeys } from '../../src/api/webhooks/webhook-url-token.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { freePort, freePortRange } from '../support/free-port.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
@@ -172,7 +174,8 @@ describe('cluster profile (npm run start:cluster)', function () {
     const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
     const now = new Date();
     const signature = new Webhook(DEV_DEFAULTS.replicateSecret).sign('msg_cluster_open', now, body);
-    const res = await fetch(`http://127.0.0.1:${ports.api}/webhooks/replicate?videoId=${videoId}`, {
+    const urlKeys = parseUrlTokenKeys([DEV_DEFAULTS.webhookUrlKey]);
+    const res = await fetch(videoWebhookUrl(`http://127.0.0.1:${ports.api}`, urlKeys, videoId, 'acme'), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -75,8 +75,23 @@ describe('config', () => {
       API_KEYS: 'prod-key',
       PASSWORD_RESET_ID_KEY: 'a-long-production-key',
       PAYLOAD_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
+      WEBHOOK_URL_KEYS: 'prod2:a-long-url-token-key,prod1:the-previous-url-key',
     });
     assert.equal(config.usingDevSecrets, false);
+    assert.deepEqual(
+      config.webhooks.urlTokenKeys.map((k) => k.id),
+      ['prod2', 'prod1'],
+    );
+  });
+
+  it('refuses webhook URL keys that are not id:secret, short, or twice the same id', () => {
+    for (const bad of [
+      'no-colon-here-at-all',
+      'k1:short',
+      'k1:a-long-enough-secret,k1:another-long-secret',
+    ]) {
+      assert.throws(() => loadConfig({ WEBHOOK_URL_KEYS: bad }), /WEBHOOK_URL_KEYS/);
+    }
   });
 
   it('parses tenant fairness weights', () => {

@@ -51,6 +51,7 @@ describe('Kubernetes manifests', () => {
       GENERIC_WEBHOOK_SECRETS: 'test-generic',
       PASSWORD_RESET_ID_KEY: 'a-test-key-of-some-length',
       PAYLOAD_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`,
+      WEBHOOK_URL_KEYS: 'u1:a-test-url-key-of-some-length',
     };
     const parsed = loadConfig({ ...config.data, ...secrets });
     assert.equal(parsed.env, 'production');
