@@ -64,12 +64,14 @@ describe('simulated provider: /_sim control routes', () => {
     assert.equal((await control.stats()).webhooks.acked, 0);
   });
 
-  it('refuses an adopt request without a usable webhook URL', async () => {
-    const res = await fetch(`${provider.url}/_sim/adopt`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 2, webhookUrl: 'not a url' }),
-    });
-    assert.equal(res.status, 400);
+  it('refuses an adopt request without usable webhook URLs', async () => {
+    for (const body of [{ webhookUrls: ['http://127.0.0.1/ok', 'not a url'] }, { webhookUrls: [] }, {}]) {
+      const res = await fetch(`${provider.url}/_sim/adopt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 400, JSON.stringify(body));
+    }
   });
 });
