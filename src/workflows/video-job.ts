@@ -60,9 +60,10 @@ function mailActivities() {
 export const ENGINE_CUTS_PATCH = 'video-job-fewer-engine-writes';
 
 /**
- * Runs started before it take every event for their video and keep every event id (the old
- * path, replayed as it was). A new run takes only its own prediction's events (it waits for its
- * submit to answer before taking any), and continues as new after `maxEvents` events.
+ * Histories recorded before it replay the old path: every event for the video taken at once,
+ * every event id kept. With it, a run takes only its own prediction's events (holding those that
+ * come before its submit answers), and continues as new after `maxEvents` events. Asked only
+ * where it changes something, so a plain job's history gains no marker.
  */
 export const OWN_EVENTS_PATCH = 'video-job-own-prediction-bounded-runs';
 
@@ -84,9 +85,10 @@ export const RECONCILE_POLL = { firstDelayMs: 15_000, maxDelayMs: 5 * 60_000, ma
 
 /**
  * One video, from submission (or adoption by its first webhook) to a stored file. Provider
- * events arrive as signals; the workflow keeps every event id it has seen for its whole life,
- * so a redelivered webhook changes nothing, and a late event never moves the job backwards.
- * If no terminal event comes within `reconcileAfterMs`, it asks the provider itself.
+ * events arrive as signals; a run keeps the ids it has seen (and hands the latest on when it
+ * continues as new), so a redelivered webhook changes nothing, a late event never moves the job
+ * backwards, and another prediction's event is counted, not applied. If no terminal event comes
+ * within `reconcileAfterMs`, it asks the provider itself. `carry` is the previous run's state.
  */
 export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Promise<VideoJobResult> {
   const lean = patched(ENGINE_CUTS_PATCH);
