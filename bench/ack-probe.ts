@@ -1,11 +1,13 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { summarize, type LatencySummary } from '../dev/provider/latency-recorder.js';
+import type { UrlTokenKey } from '../src/api/webhooks/webhook-url-token.js';
 import { postWebhook, signedReplicateWebhook } from './signed-webhook.js';
 
 export interface AckProbeOptions {
   webhookUrl: string;
   secret: string;
+  urlTokenKeys: readonly UrlTokenKey[];
   perSecond: number;
   durationMs: number;
 }
@@ -45,6 +47,7 @@ export async function probeAcks(opts: AckProbeOptions): Promise<AckProbeResult> 
     const predictionId = `ackprobe-${run}-${Math.floor(i / LIFECYCLE.length)}`;
     const d = signedReplicateWebhook(
       opts.secret,
+      opts.urlTokenKeys,
       `msg_${run}_${i}`,
       predictionId,
       LIFECYCLE[i % LIFECYCLE.length]!,

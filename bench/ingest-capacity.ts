@@ -38,12 +38,13 @@ type Sender = (n: number) => Promise<boolean>;
 export async function measureIngest(opts: IngestOptions): Promise<IngestResult> {
   const run = Math.random().toString(36).slice(2, 8);
   const secret = opts.config.webhooks.replicateSecrets[0]!;
-  const adapter = replicateAdapter({ secrets: [secret], toleranceMs: opts.config.webhooks.toleranceMs });
+  const { urlTokenKeys, toleranceMs } = opts.config.webhooks;
+  const adapter = replicateAdapter({ secrets: [secret], toleranceMs, urlTokenKeys });
   const deps = { client: opts.client, config: opts.config, log: createLogger('bench-ingest', 'error') };
 
   const delivery = (side: string, n: number): WebhookDelivery => {
     const id = `ing-${run}-${side}-${n}`;
-    return signedReplicateWebhook(secret, `msg_${id}`, id, 'starting');
+    return signedReplicateWebhook(secret, urlTokenKeys, `msg_${id}`, id, 'starting');
   };
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const webhookUrl = new URL(`${opts.apiUrl}/webhooks/replicate`);

@@ -3,6 +3,7 @@ import { summarize } from '../dev/provider/latency-recorder.js';
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../src/config.js';
+import { videoWebhookUrl } from '../src/api/webhooks/video-webhook-url.js';
 import { URGENT_NAMESPACE } from '../src/stack/cluster-stack.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { connectClient } from '../src/temporal/client.js';
@@ -133,6 +134,15 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const mail = watchMailFolder(resetTarget.mailDir);
   const provider = httpProvider(stack.providerUrl);
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
+  const loadRun = Math.random().toString(36).slice(2, 8);
+  let loadJobs = 0;
+  const nextWebhookUrl = () =>
+    videoWebhookUrl(
+      stack.apiUrl,
+      config.webhooks.urlTokenKeys,
+      `load-${loadRun}-${(loadJobs += 1)}`,
+      'bench',
+    );
   const resets = (durationMs: number) =>
     probeResets({
       request: requestResetOverHttp(resetTarget.apiUrl, stack.apiKey),
@@ -173,10 +183,11 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     const timersBefore = await ackTimers();
     // The probe's webhooks are part of the phase's rate, so the stack sees `perMinute` in all.
     const stormPerMinute = perMinute - s.ackProbePerSecond * 60;
-    const load = driveWebhooks({ provider, webhookUrl, webhooksPerMinute: stormPerMinute, durationMs });
+    const load = driveWebhooks({ provider, nextWebhookUrl, webhooksPerMinute: stormPerMinute, durationMs });
     const probe = probeAcks({
       webhookUrl,
       secret: config.webhooks.replicateSecrets[0]!,
+      urlTokenKeys: config.webhooks.urlTokenKeys,
       perSecond: s.ackProbePerSecond,
       durationMs,
     });
@@ -208,7 +219,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
     await provider.resetStats();
     const processCpu = startProcessCpuWindow();
     const serverWork = await startServerWorkWindow(stack.serverMetricsUrl);
-    await driveWebhooks({ provider, webhookUrl, webhooksPerMinute: perMinute, durationMs });
+    await driveWebhooks({ provider, nextWebhookUrl, webhooksPerMinute: perMinute, durationMs });
     const cpuSeconds = processCpu();
     const accepted = (await provider.stats()).webhooks.acked;
     const serverWorkPerJob = await serverWork(accepted / WEBHOOKS_PER_JOB);

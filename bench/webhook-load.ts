@@ -7,7 +7,8 @@ export const WEBHOOKS_PER_JOB = 3;
 
 export interface WebhookLoadOptions {
   provider: ProviderControl;
-  webhookUrl: string;
+  /** A new video's webhook URL (token included) for each prediction. */
+  nextWebhookUrl: () => string;
   webhooksPerMinute: number;
   durationMs: number;
 }
@@ -26,7 +27,7 @@ export async function driveWebhooks(opts: WebhookLoadOptions): Promise<number> {
   for (let tick = 0; tick < ticks; tick++) {
     const due = Math.round(jobsPerSecond * (tick + 1)) - created;
     if (due > 0) {
-      await opts.provider.adopt(due, opts.webhookUrl);
+      await opts.provider.adopt(Array.from({ length: due }, opts.nextWebhookUrl));
       created += due;
     }
     const next = started + (tick + 1) * 1000;

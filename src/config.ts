@@ -5,6 +5,7 @@ import { DEV_DEFAULTS } from './dev-defaults.js';
 import { unsafeSettings } from './settings-safety/unsafe-settings.js';
 import { loadConnectionProfile, type ConnectionProfile } from './temporal/connection-profile.js';
 import { parseEncryptionKeys, type EncryptionKey } from './temporal/encryption-codec.js';
+import { parseUrlTokenKeys, type UrlTokenKey } from './api/webhooks/webhook-url-token.js';
 
 /**
  * The one typed configuration. Every environment variable Floodgate reads is parsed here,
@@ -118,6 +119,16 @@ export const configSchema = z.object({
   GENERIC_WEBHOOK_LEGACY_UNTIMED: bool.default(false).meta({
     description:
       'legacy: also accept the original body-only `X-Signature` from a sender that sends no `X-Signature-Timestamp`; such a signature has no time in it, so a captured delivery replays forever. Only while a sender cannot sign timestamps yet',
+  }),
+  // Per-video webhook URLs and the size of a video job's run (docs/api.md#webhook-urls).
+  WEBHOOK_URL_KEYS: list.default([DEV_DEFAULTS.webhookUrlKey]).meta({
+    description:
+      '`id:secret` keys (secret ≥ 16 characters) that sign the per-video token on replicate webhook URLs; first signs, all verify (rotation)',
+    shown: 'dev key',
+  }),
+  VIDEO_JOB_MAX_EVENTS: positiveInt.default(500).meta({
+    description:
+      "provider events (distinct, duplicate or of another prediction) one run of a video job takes in before it continues as new with its state; bounds each run's history",
   }),
   /** Where the provider should send webhooks for jobs Floodgate submits. */
   PUBLIC_BASE_URL: z.url().optional().meta({
@@ -523,7 +534,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.GENERIC_WEBHOOK_SECRETS.includes(DEV_DEFAULTS.genericSecret) ||
     e.API_KEYS.includes(DEV_DEFAULTS.apiKey) ||
     e.PASSWORD_RESET_ID_KEY === DEV_DEFAULTS.passwordResetIdKey ||
-    e.PAYLOAD_ENCRYPTION_KEYS === DEV_DEFAULTS.payloadKey;
+    e.PAYLOAD_ENCRYPTION_KEYS === DEV_DEFAULTS.payloadKey ||
+    e.WEBHOOK_URL_KEYS.includes(DEV_DEFAULTS.webhookUrlKey);
+  let urlTokenKeys: UrlTokenKey[];
+  try {
+    urlTokenKeys = parseUrlTokenKeys(e.WEBHOOK_URL_KEYS);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  WEBHOOK_URL_KEYS: ${(err as Error).message}`);
+  }
   let encryptionKeys: EncryptionKey[] = [];
   if (e.PAYLOAD_ENCRYPTION_KEYS !== 'off') {
     try {
@@ -594,6 +612,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       replicateSecrets: e.REPLICATE_WEBHOOK_SECRETS,
       genericSecrets: e.GENERIC_WEBHOOK_SECRETS,
       genericLegacyUntimed: e.GENERIC_WEBHOOK_LEGACY_UNTIMED,
+      urlTokenKeys,
+      videoJobMaxEvents: e.VIDEO_JOB_MAX_EVENTS,
     },
     temporal: {
       /** Undefined means: the local stack starts and owns a dev server. */

@@ -9,6 +9,8 @@ export const DEV_DEFAULTS = {
   passwordResetIdKey: 'floodgate-dev-reset-id-key',
   /** id:base64 of 32 bytes. */
   payloadKey: 'dev1:Zmxvb2RnYXRlLWRldi1wYXlsb2FkLWtleS0zMmJ5dGU=',
+  /** id:secret that signs the per-video token on webhook URLs. */
+  webhookUrlKey: 'dev1:floodgate-dev-webhook-url-key',
   /** The simulated provider of the local stack (dev/provider). */
   providerToken: 'r8_dev_token',
   providerBaseUrl: 'http://127.0.0.1:4010',

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Webhook } from 'standardwebhooks';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
+import { parseUrlTokenKeys } from '../../src/api/webhooks/webhook-url-token.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { videoWorkflowId } from '../../src/shared/video-job.js';
 import { summarize, type LatencySummary } from '../provider/latency-recorder.js';
@@ -253,7 +255,8 @@ async function adoptProbe(apiUrl: string, signer: Webhook, videoId: string): Pro
   const id = `msg_${videoId}`;
   const now = new Date();
   const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
-  const res = await fetch(`${apiUrl}/webhooks/replicate?videoId=${videoId}`, {
+  const url = videoWebhookUrl(apiUrl, parseUrlTokenKeys([DEV_DEFAULTS.webhookUrlKey]), videoId, 'faults');
+  const res = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

@@ -11,7 +11,8 @@ export interface ControlDeps {
   resetStats(): void;
   chaos(): ChaosKnobs;
   setChaos(update: Partial<ChaosKnobs>): void;
-  adopt(count: number, opts: { webhookUrl: string }): string[];
+  /** One prediction per URL (each video's own webhook URL, token included); returns their ids. */
+  adopt(webhookUrls: string[]): string[];
 }
 
 /**
@@ -42,12 +43,16 @@ export async function handleControlRoute(
     }
     sendJson(res, 200, deps.chaos());
   } else if (route === 'POST /_sim/adopt') {
-    const { count, webhookUrl } = await readJson(req);
-    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_ADOPT_PER_CALL) {
-      throw new HttpError(400, `count: integer from 1 to ${MAX_ADOPT_PER_CALL}`);
+    const { webhookUrls } = await readJson(req);
+    if (
+      !Array.isArray(webhookUrls) ||
+      webhookUrls.length < 1 ||
+      webhookUrls.length > MAX_ADOPT_PER_CALL ||
+      !webhookUrls.every(isHttpUrl)
+    ) {
+      throw new HttpError(400, `webhookUrls: 1 to ${MAX_ADOPT_PER_CALL} http(s) URLs`);
     }
-    if (!isHttpUrl(webhookUrl)) throw new HttpError(400, 'webhookUrl: must be an http(s) URL');
-    sendJson(res, 201, { ids: deps.adopt(count as number, { webhookUrl }) });
+    sendJson(res, 201, { ids: deps.adopt(webhookUrls as string[]) });
   } else {
     throw new HttpError(404, 'not found');
   }

@@ -34,8 +34,8 @@ export interface SimulatedProvider {
   resetStats(): void;
   chaos(): ChaosKnobs;
   setChaos(update: Partial<ChaosKnobs>): void;
-  /** Creates predictions nobody submitted; their webhooks go to `webhookUrl`. Returns their ids. */
-  adopt(count: number, opts: { webhookUrl: string }): string[];
+  /** Creates predictions nobody submitted, one per webhook URL. Returns their ids. */
+  adopt(webhookUrls: string[]): string[];
   stop(): Promise<void>;
 }
 
@@ -74,14 +74,13 @@ export async function startSimulatedProvider(opts: SimulatedProviderOptions): Pr
     setChaos: (update: Partial<ChaosKnobs>) => {
       chaos = mergeChaos(chaos, update);
     },
-    adopt: (count: number, { webhookUrl }: { webhookUrl: string }) =>
-      Array.from(
-        { length: count },
-        () =>
+    adopt: (webhookUrls: string[]) =>
+      webhookUrls.map(
+        (webhook) =>
           engine.create({
             version: 'floodgate/dev-video-model',
             input: { prompt: 'adopted' },
-            webhook: webhookUrl,
+            webhook,
             adopted: true,
           }).id,
       ),

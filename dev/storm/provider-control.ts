@@ -7,7 +7,8 @@ export interface ProviderControl {
   stats(): Promise<ProviderStats>;
   resetStats(): Promise<void>;
   setChaos(update: Partial<ChaosKnobs>): Promise<void>;
-  adopt(count: number, webhookUrl: string): Promise<string[]>;
+  /** One prediction nobody submitted per URL; returns the prediction ids. */
+  adopt(webhookUrls: string[]): Promise<string[]>;
 }
 
 export function inProcessProvider(provider: SimulatedProvider): ProviderControl {
@@ -15,7 +16,7 @@ export function inProcessProvider(provider: SimulatedProvider): ProviderControl 
     stats: async () => provider.stats(),
     resetStats: async () => provider.resetStats(),
     setChaos: async (update) => provider.setChaos(update),
-    adopt: async (count, webhookUrl) => provider.adopt(count, { webhookUrl }),
+    adopt: async (webhookUrls) => provider.adopt(webhookUrls),
   };
 }
 
@@ -38,7 +39,6 @@ export function httpProvider(
     stats: () => call<ProviderStats>('GET', '/_sim/stats'),
     resetStats: async () => void (await call('POST', '/_sim/stats/reset')),
     setChaos: async (update) => void (await call('POST', '/_sim/chaos', update)),
-    adopt: async (count, webhookUrl) =>
-      (await call<{ ids: string[] }>('POST', '/_sim/adopt', { count, webhookUrl })).ids,
+    adopt: async (webhookUrls) => (await call<{ ids: string[] }>('POST', '/_sim/adopt', { webhookUrls })).ids,
   };
 }

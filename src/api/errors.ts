@@ -27,7 +27,7 @@ export class UnauthorizedError extends AppError {
   }
 }
 
-/** Who is asking is known and not allowed here (e.g. a browser origin or Host outside the allow-list). */
+/** Known, but not allowed here: a browser origin or Host outside an allow-list, another video's webhook URL token. */
 export class ForbiddenError extends AppError {
   constructor(message: string, code = 'forbidden') {
     super(403, code, message);

@@ -16,6 +16,8 @@ export const FIELD_LIMITS = {
   eventId: 256,
   /** Video ids, tenant ids and provider prediction ids: `[A-Za-z0-9_-]`. */
   id: 128,
+  /** `token` query parameter of a webhook URL: `<key id>.<43 base64url characters>`. */
+  urlToken: 80,
   /** Status words. */
   status: 32,
   /** Download URLs. */

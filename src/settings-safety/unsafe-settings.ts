@@ -12,6 +12,7 @@ export interface CheckedSettings {
   HOST: string;
   PORT: number;
   API_KEYS: string[];
+  WEBHOOK_URL_KEYS: string[];
   REPLICATE_WEBHOOK_SECRETS: string[];
   GENERIC_WEBHOOK_SECRETS: string[];
   GENERIC_WEBHOOK_LEGACY_UNTIMED: boolean;
@@ -110,6 +111,13 @@ function secrets(s: CheckedSettings): string[] {
       name: 'PASSWORD_RESET_ID_KEY',
       values: [s.PASSWORD_RESET_ID_KEY],
       dev: DEV_DEFAULTS.passwordResetIdKey,
+      ours: true,
+    },
+    {
+      // id:secret; the secret is what must be long, random and not the development one.
+      name: 'WEBHOOK_URL_KEYS',
+      values: s.WEBHOOK_URL_KEYS.map((k) => k.slice(k.indexOf(':') + 1)),
+      dev: DEV_DEFAULTS.webhookUrlKey.slice(DEV_DEFAULTS.webhookUrlKey.indexOf(':') + 1),
       ours: true,
     },
     { name: 'CODEC_AUTH_TOKENS', values: s.CODEC_AUTH_TOKENS ?? [], ours: true },

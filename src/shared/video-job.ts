@@ -50,6 +50,8 @@ export interface VideoJobInput {
   /** Without a terminal event after this long, the job polls the provider. */
   reconcileAfterMs: number;
   providerJobId?: string;
+  /** Provider events one run takes in before it continues as new (VIDEO_JOB_MAX_EVENTS); absent in older runs. */
+  maxEvents?: number;
 }
 
 export interface VideoJobState {
@@ -65,9 +67,30 @@ export interface VideoJobState {
   /** Distinct events applied or ignored; duplicates are not counted twice. */
   eventsSeen: number;
   duplicatesIgnored: number;
+  /** Events of a prediction other than this job's own (e.g. the run before a retry): never applied. */
+  foreignEventsIgnored: number;
+  /** Events beyond the run's bound that came before its submit answered: counted, never applied. */
+  eventsRefused: number;
+  /** Times the job continued as new to keep its history bounded. */
+  runsContinued: number;
   polls: number;
   updatedAt: string;
 }
+
+/** What a run hands to the next when it continues as new: its state, not its history. */
+export interface VideoJobCarry {
+  state: VideoJobState;
+  integrity: { sizeBytes?: number; checksumSha256?: string };
+  /** The latest event ids, so a prompt redelivery is still recognised; older ones cannot move the job back anyway. */
+  recentEventIds: string[];
+  /** Workflow time (ms) at which the job starts polling the provider. */
+  reconcileDueAt: number;
+  /** Already polling: the next run polls at once. */
+  reconciling: boolean;
+}
+
+/** Without VIDEO_JOB_MAX_EVENTS in the input (runs started before it existed). */
+export const DEFAULT_VIDEO_JOB_MAX_EVENTS = 500;
 
 export interface VideoJobResult {
   videoId: string;

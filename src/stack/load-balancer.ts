@@ -12,7 +12,8 @@ import type { ServiceSpec } from './supervisor.js';
  * public PORT. Each replica is a supervised service (`api-1`, `api-2`…) and so is nginx.
  */
 
-export const INSTALL_NGINX = 'apt-get install -y nginx-light (or, as root: bash scripts/ensure-system-tools.sh)';
+export const INSTALL_NGINX =
+  'apt-get install -y nginx-light (or, as root: bash scripts/ensure-system-tools.sh)';
 
 export interface ApiReplica {
   name: string;

@@ -4,6 +4,7 @@ import { createDownloadActivities } from '../activities/video/download-activitie
 import { createProviderActivities } from '../activities/video/provider-activities.js';
 import { ReplicateClient } from '../activities/video/replicate-client.js';
 import { createVideoStore } from '../storage/create-video-store.js';
+import { videoWebhookUrl } from '../api/webhooks/video-webhook-url.js';
 
 /** Builds the video lane's activities (provider calls, downloads, storage) from their real dependencies. */
 export function buildVideoActivities(config: Config, _log: Logger) {
@@ -16,7 +17,7 @@ export function buildVideoActivities(config: Config, _log: Logger) {
       client,
       modelVersion: config.provider.modelVersion,
       webhookUrlFor: ({ videoId, tenantId }) =>
-        replicateWebhookUrl(config.api.publicBaseUrl, videoId, tenantId),
+        videoWebhookUrl(config.api.publicBaseUrl, config.webhooks.urlTokenKeys, videoId, tenantId),
     }),
     ...createDownloadActivities({
       store: createVideoStore(config),
@@ -26,12 +27,4 @@ export function buildVideoActivities(config: Config, _log: Logger) {
       maxBytes: config.provider.downloadMaxBytes,
     }),
   };
-}
-
-/** The URL Floodgate gives the provider: the video and tenant ride along so the webhook adapter can route it. */
-export function replicateWebhookUrl(publicBaseUrl: string, videoId: string, tenantId: string): string {
-  const url = new URL('/webhooks/replicate', publicBaseUrl);
-  url.searchParams.set('videoId', videoId);
-  url.searchParams.set('tenantId', tenantId);
-  return url.toString();
 }

@@ -3,6 +3,8 @@ import {
   ApplicationFailure,
   condition,
   log,
+  makeContinueAsNewFunc,
+  metricMeter,
   patched,
   proxyActivities,
   setCurrentDetails,
@@ -17,12 +19,14 @@ import type { createProviderActivities, ProviderSnapshot } from '../activities/v
 import { TenantIdAttribute, VideoStatusAttribute } from '../shared/search-attributes.js';
 import { PRIORITY, TASK_QUEUES } from '../shared/task-queues.js';
 import {
+  DEFAULT_VIDEO_JOB_MAX_EVENTS,
   inputQuery,
   isTerminalProviderStatus,
   providerEventSignal,
   providerStatusRank,
   statusQuery,
   type ProviderEvent,
+  type VideoJobCarry,
   type VideoJobInput,
   type VideoJobResult,
   type VideoJobState,
@@ -56,6 +60,17 @@ function mailActivities() {
 export const ENGINE_CUTS_PATCH = 'video-job-fewer-engine-writes';
 
 /**
+ * Histories recorded before it replay the old path: every event for the video taken at once,
+ * every event id kept. With it, a run takes only its own prediction's events (holding those that
+ * come before its submit answers), and continues as new after `maxEvents` events. Asked only
+ * where it changes something, so a plain job's history gains no marker.
+ */
+export const OWN_EVENTS_PATCH = 'video-job-own-prediction-bounded-runs';
+
+/** Event ids a run hands on when it continues as new: a prompt redelivery is still a duplicate. */
+export const CARRIED_EVENT_IDS = 100;
+
+/**
  * What the `VideoStatus` search attribute shows: Floodgate's phase. The provider's own progress
  * (starting, processing, succeeded) stays in the job's state (status query, `GET /videos/:id`)
  * and its Web UI details, because every upsert is a write to the visibility store: indexing
@@ -70,27 +85,48 @@ export const RECONCILE_POLL = { firstDelayMs: 15_000, maxDelayMs: 5 * 60_000, ma
 
 /**
  * One video, from submission (or adoption by its first webhook) to a stored file. Provider
- * events arrive as signals; the workflow keeps every event id it has seen for its whole life,
- * so a redelivered webhook changes nothing, and a late event never moves the job backwards.
- * If no terminal event comes within `reconcileAfterMs`, it asks the provider itself.
+ * events arrive as signals; a run keeps the ids it has seen (and hands the latest on when it
+ * continues as new), so a redelivered webhook changes nothing, a late event never moves the job
+ * backwards, and another prediction's event is counted, not applied. If no terminal event comes
+ * within `reconcileAfterMs`, it asks the provider itself. `carry` is the previous run's state.
  */
-export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
+export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Promise<VideoJobResult> {
   const lean = patched(ENGINE_CUTS_PATCH);
-  const seenEventIds = new Set<string>();
-  const state: VideoJobState = {
-    videoId: input.videoId,
-    tenantId: input.tenantId,
-    status: input.submit ? 'submitting' : 'waiting',
-    providerJobId: input.providerJobId,
-    eventsSeen: 0,
-    duplicatesIgnored: 0,
-    polls: 0,
-    updatedAt: new Date().toISOString(),
-  };
-  let integrity: { sizeBytes?: number; checksumSha256?: string } = {};
+  /**
+   * Asked only where the guard changes what the job does (an event before the submit answers,
+   * another prediction's event, the bound reached), so a plain job records no extra marker and
+   * no extra search-attribute write; once asked, the answer holds for the run.
+   */
+  let guardAnswer: boolean | undefined;
+  const guarded = () => (guardAnswer ??= patched(OWN_EVENTS_PATCH));
+  const seenEventIds = new Set<string>(carry?.recentEventIds);
+  const state: VideoJobState = carry
+    ? { ...carry.state }
+    : {
+        videoId: input.videoId,
+        tenantId: input.tenantId,
+        status: input.submit ? 'submitting' : 'waiting',
+        providerJobId: input.providerJobId,
+        eventsSeen: 0,
+        duplicatesIgnored: 0,
+        foreignEventsIgnored: 0,
+        eventsRefused: 0,
+        runsContinued: 0,
+        polls: 0,
+        updatedAt: new Date().toISOString(),
+      };
+  let integrity: { sizeBytes?: number; checksumSha256?: string } = carry?.integrity ?? {};
+  const reconcileDueAt = carry?.reconcileDueAt ?? Date.now() + input.reconcileAfterMs;
+  const maxEvents = input.maxEvents ?? DEFAULT_VIDEO_JOB_MAX_EVENTS;
+  /** Signals this run took in (any kind): each is a history event, so this is what bounds a run. */
+  let eventsThisRun = 0;
+  /** Until the submit answers, this run's prediction is unknown: an event may be the previous run's. */
+  let awaitingSubmit = input.submit && !carry;
+  /** The run reached its bound on events: it continues as new at its next wait. */
+  let compactDue = false;
 
   // The start options set both search attributes; only a change of phase is written again.
-  let indexed: VideoStatus = state.status;
+  let indexed: VideoStatus = indexedStatus(state.status);
   const setStatus = (status: VideoStatus) => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
@@ -111,15 +147,44 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
     setStatus(update.status);
   };
 
+  /** Another prediction's event (both known and different): counted, never applied. */
+  const foreign = (event: ProviderEvent) =>
+    event.providerJobId !== undefined &&
+    state.providerJobId !== undefined &&
+    event.providerJobId !== state.providerJobId &&
+    guarded();
+
+  /** Applies one new event, unless it is another prediction's. */
+  const take = (event: ProviderEvent) => {
+    if (foreign(event)) {
+      state.foreignEventsIgnored += 1;
+      metricMeter
+        .createCounter(
+          'floodgate_video_foreign_events',
+          'events',
+          'provider events of another prediction, ignored',
+        )
+        .add(1);
+      return;
+    }
+    state.providerJobId ??= event.providerJobId;
+    advance(event);
+  };
+  /** Events that came before the submit answered, taken (or not) once this run's prediction is known. */
+  const early: ProviderEvent[] = [];
+
   setHandler(providerEventSignal, (event) => {
+    eventsThisRun += 1;
+    if (eventsThisRun >= maxEvents && !compactDue) compactDue = guarded();
     if (seenEventIds.has(event.eventId)) {
       state.duplicatesIgnored += 1;
       return;
     }
     seenEventIds.add(event.eventId);
     state.eventsSeen += 1;
-    state.providerJobId ??= event.providerJobId;
-    advance(event);
+    if (!awaitingSubmit || !guarded()) take(event);
+    else if (early.length < maxEvents) early.push(event);
+    else state.eventsRefused += 1;
   });
   setHandler(statusQuery, () => ({ ...state }));
   setHandler(inputQuery, () => input);
@@ -142,10 +207,18 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
     state.providerJobId ??= submitted.providerJobId;
     if (state.providerStatus) advance(submitted);
     else setStatus('waiting');
+    // Events that came in meanwhile are now checked against this run's own prediction.
+    awaitingSubmit = false;
+    for (const event of early.splice(0)) take(event);
   }
 
   const terminal = () => isTerminalProviderStatus(state.providerStatus);
-  if (input.reconcileAfterMs > 0) await terminalOrReconcileDue(input.reconcileAfterMs);
+  if (!carry) {
+    if (input.reconcileAfterMs > 0) await terminalOrReconcileDue(input.reconcileAfterMs);
+  } else if (!carry.reconciling && reconcileDueAt > Date.now()) {
+    // A continued run waits only what is left of the first run's wait.
+    await terminalOrReconcileDue(reconcileDueAt - Date.now());
+  }
   if (!terminal()) await reconcile();
 
   if (state.providerStatus !== 'succeeded') {
@@ -196,7 +269,33 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
     const due = sleep(ms);
     // A cancellation of the run after the race is settled must not surface as an unhandled rejection.
     due.catch(() => undefined);
-    await Promise.race([condition(terminal), due]);
+    let elapsed = false;
+    due.then(
+      () => (elapsed = true),
+      () => undefined,
+    );
+    // compactDue is only ever set on a guarded run: an older run waits for exactly what it did.
+    await Promise.race([condition(() => terminal() || compactDue), due]);
+    if (!terminal() && !elapsed && compactDue) await continueWithState(false);
+  }
+
+  /**
+   * Hands the job's state (not its history) to a fresh run of the same workflow id: the memo
+   * and search attributes go along, the submit is not repeated, the reconcile time is kept.
+   */
+  async function continueWithState(reconciling: boolean): Promise<never> {
+    state.runsContinued += 1;
+    const next = makeContinueAsNewFunc<typeof videoJob>({
+      memo: workflowInfo().memo,
+      typedSearchAttributes: workflowInfo().typedSearchAttributes,
+    });
+    return next(input, {
+      state: { ...state },
+      integrity,
+      recentEventIds: [...seenEventIds].slice(-CARRIED_EVENT_IDS),
+      reconcileDueAt,
+      reconciling,
+    });
   }
 
   /** Polls the provider with backoff until a terminal status — unless a webhook brings one first. */
@@ -210,7 +309,8 @@ export async function videoJob(input: VideoJobInput): Promise<VideoJobResult> {
       );
       advance(snapshot);
       if (terminal()) return;
-      await condition(terminal, delayMs);
+      if ((await condition(() => terminal() || compactDue, delayMs)) && !terminal())
+        await continueWithState(true);
       delayMs = Math.min(delayMs * 2, RECONCILE_POLL.maxDelayMs);
     }
     if (!terminal()) state.error = `no terminal status from the provider after ${state.polls} polls`;

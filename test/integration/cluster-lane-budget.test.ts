@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { videoNamespaceBudget } from '../../bench/profiles/dev-profile.js';
-import { signedReplicateWebhook } from '../../bench/signed-webhook.js';
+import { deliveryUrl, signedReplicateWebhook } from '../../bench/signed-webhook.js';
 import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
@@ -63,9 +63,10 @@ describe('cluster profile: a budget for the video namespace on the engine does n
   it('answers a flood over the video budget 503 + Retry-After at once, and a reset still goes through', async () => {
     const secret = cluster.config.webhooks.replicateSecrets[0]!;
     const flood = Array.from({ length: 80 }, async (_, i) => {
-      const d = signedReplicateWebhook(secret, `msg-budget-${i}`, `pred-budget-${i}`, 'processing');
+      const { urlTokenKeys } = cluster.config.webhooks;
+      const d = signedReplicateWebhook(secret, urlTokenKeys, `msg-budget-${i}`, `budget-${i}`, 'processing');
       const started = performance.now();
-      const res = await fetch(`${apiUrl()}/webhooks/replicate?videoId=budget-${i}`, {
+      const res = await fetch(deliveryUrl(`${apiUrl()}/webhooks/replicate`, d), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(d.headers as Record<string, string>) },
         body: d.rawBody,

@@ -10,6 +10,8 @@ import { Webhook } from 'standardwebhooks';
 import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
+import { parseUrlTokenKeys } from '../../src/api/webhooks/webhook-url-token.js';
 import { clientTlsEnv, clusterTlsFiles } from '../../src/cluster/cluster-tls.js';
 import { objectStoreLayout, type ObjectStoreCredentials } from '../../src/cluster/object-store.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
@@ -294,7 +296,8 @@ describe('cluster profile (npm run start:cluster)', function () {
     const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
     const now = new Date();
     const signature = new Webhook(DEV_DEFAULTS.replicateSecret).sign('msg_cluster_open', now, body);
-    const res = await fetch(`http://127.0.0.1:${ports.api}/webhooks/replicate?videoId=${videoId}`, {
+    const urlKeys = parseUrlTokenKeys([DEV_DEFAULTS.webhookUrlKey]);
+    const res = await fetch(videoWebhookUrl(`http://127.0.0.1:${ports.api}`, urlKeys, videoId, 'acme'), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
+import { parseUrlTokenKeys } from '../../src/api/webhooks/webhook-url-token.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { videoWorkflowId } from '../../src/shared/video-job.js';
@@ -79,7 +81,8 @@ describe('Temporal dev server killed under npm start', function () {
     const id = `msg_${videoId}`;
     const now = new Date();
     const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
-    return fetch(`${stack.apiUrl}/webhooks/replicate?videoId=${videoId}`, {
+    const urlKeys = parseUrlTokenKeys([DEV_DEFAULTS.webhookUrlKey]);
+    return fetch(videoWebhookUrl(stack.apiUrl, urlKeys, videoId, 'acme'), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

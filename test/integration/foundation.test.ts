@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -182,7 +183,8 @@ describe('foundation: one slice through the real stack', function () {
       const now = new Date();
       const signature = new Webhook(stack.config.webhooks.replicateSecrets[0]!).sign(id, now, body);
       const started = Date.now();
-      const res = await fetch(`${stack.apiUrl}/webhooks/replicate?videoId=down-1`, {
+      const { urlTokenKeys } = stack.config.webhooks;
+      const res = await fetch(videoWebhookUrl(stack.apiUrl, urlTokenKeys, 'down-1', 'acme'), {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { FIELD_LIMITS } from '../../src/api/field-limits.js';
 import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 /** Small so that the 413 case is cheap, above the largest field limit so that each 400 is reached. */
@@ -43,6 +44,13 @@ const notUtf8 = (prefix: string, suffix: string) =>
 
 let seq = 0;
 
+/** The query of the webhook URL Floodgate issues for this video (tenant `acme`, token included). */
+function issuedQuery(stack: TestStack, videoId: string, tenantId = 'acme'): string {
+  return new URL(
+    videoWebhookUrl(stack.apiUrl, stack.config.webhooks.urlTokenKeys, videoId, tenantId),
+  ).search.slice(1);
+}
+
 /** A replicate delivery, correctly signed over exactly the bytes sent unless the case says otherwise. */
 function replicate(
   name: string,
@@ -50,7 +58,8 @@ function replicate(
   field: string | undefined,
   opts: {
     body?: unknown;
-    query?: string;
+    /** The URL's query; a function gets the case's video id. Default: the video's issued URL. */
+    query?: string | ((stack: TestStack, videoId: string) => string);
     id?: string | null;
     /** A function is read at send time: the table is built when mocha loads the file. */
     ts?: string | null | (() => string);
@@ -78,7 +87,11 @@ function replicate(
       if (ts !== null) headers['webhook-timestamp'] = ts;
       if (signature !== null) headers['webhook-signature'] = signature;
       return {
-        path: `/webhooks/${opts.source ?? 'replicate'}?${opts.query ?? `videoId=${videoId}`}`,
+        path: `/webhooks/${opts.source ?? 'replicate'}?${
+          typeof opts.query === 'function'
+            ? opts.query(stack, videoId)
+            : (opts.query ?? issuedQuery(stack, videoId))
+        }`,
         headers,
         body: opts.afterSigning ? opts.afterSigning(raw) : raw,
       };
@@ -199,7 +212,6 @@ const CASES: HostileCase[] = [
   replicate('a numeric prediction id', 400, 'id', { body: { id: 42, status: 'processing' } }),
   replicate(`a prediction id of ${FIELD_LIMITS.id + 1} characters`, 400, 'id', {
     body: { id: long(FIELD_LIMITS.id + 1), status: 'processing' },
-    query: '',
   }),
   replicate('a prediction id with path characters', 400, 'id', {
     body: { id: '../../etc/passwd', status: 'processing' },
@@ -215,6 +227,20 @@ const CASES: HostileCase[] = [
   replicate('a 1 KB tenantId', 400, 'tenantId', { query: `videoId=t1&tenantId=${long(1024)}` }),
   replicate('a tenantId with a quote (query injection)', 400, 'tenantId', {
     query: 'videoId=t2&tenantId=a%22%20OR%20%22',
+  }),
+  replicate('a URL without its token', 401, undefined, { query: (_, v) => `videoId=${v}&tenantId=acme` }),
+  replicate('a URL without videoId (the old prediction-id fallback)', 401, undefined, { query: '' }),
+  replicate("another video's token on this video's URL (a replayed delivery)", 403, undefined, {
+    query: (stack, v) => issuedQuery(stack, 'someone-else').replace('someone-else', v),
+  }),
+  replicate("this video's token with another tenant", 403, undefined, {
+    query: (stack, v) => issuedQuery(stack, v).replace('tenantId=acme', 'tenantId=globex'),
+  }),
+  replicate('a token given twice', 400, 'token', {
+    query: (stack, v) => `${issuedQuery(stack, v)}&token=x`,
+  }),
+  replicate('a 1 KB token', 400, 'token', {
+    query: (_, v) => `videoId=${v}&tenantId=acme&token=${long(1024)}`,
   }),
   replicate('a javascript: output URL', 400, 'output', {
     body: { id: 'p1', status: 'succeeded', output: 'javascript:alert(1)' },
@@ -477,7 +503,7 @@ describe('hostile input against the real stack', function () {
     const raw = Buffer.from(JSON.stringify({ id: videoId, status: 'processing', output: null, error: null }));
     const id = 'msg_hostile_control';
     const ts = now();
-    const res = await fetch(`${stack.apiUrl}/webhooks/replicate?videoId=${videoId}`, {
+    const res = await fetch(`${stack.apiUrl}/webhooks/replicate?${issuedQuery(stack, videoId)}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
 import type { VideoJobResult } from '../../src/shared/video-job.js';
 import { freePort } from '../support/free-port.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
@@ -66,5 +68,40 @@ describe('worker metrics: a lane worker process exports the SDK metrics', functi
       has('temporal_workflow_task_schedule_to_start_latency', video),
       'workflow task schedule-to-start',
     );
+  });
+
+  it("counts a job's events of another prediction in the worker's own metric", async () => {
+    const videoId = `metrics-foreign-${Date.now()}`;
+    const url = videoWebhookUrl(stack.apiUrl, stack.config.webhooks.urlTokenKeys, videoId, 'metrics');
+    const signer = new Webhook(stack.config.webhooks.replicateSecrets[0]!);
+    const post = (prediction: string, msgId: string) => {
+      const body = JSON.stringify({ id: prediction, status: 'processing', output: null, error: null });
+      const now = new Date();
+      return fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': msgId,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': signer.sign(msgId, now, body),
+        },
+      });
+    };
+    assert.equal((await post(`pred-${videoId}`, `msg_${videoId}_own`)).status, 202);
+    assert.equal((await post('pred-other', `msg_${videoId}_other`)).status, 202);
+    const deadline = Date.now() + 30_000;
+    let line: string | undefined;
+    while (!line && Date.now() < deadline) {
+      // The worker process may still be starting its exporter when this test runs alone.
+      const text = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) }).then(
+        (r) => r.text(),
+        () => '',
+      );
+      line = text.split('\n').find((l) => l.includes('floodgate_video_foreign_events') && !l.startsWith('#'));
+      if (!line) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(line, 'floodgate_video_foreign_events is exported');
+    assert.ok(Number(line.split(' ').at(-1)) >= 1, line);
   });
 });

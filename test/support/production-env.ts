@@ -19,6 +19,7 @@ export function productionEnv(overrides: Record<string, string> = {}): Record<st
     GENERIC_WEBHOOK_SECRETS: randomSecret(),
     PASSWORD_RESET_ID_KEY: randomSecret(),
     PAYLOAD_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    WEBHOOK_URL_KEYS: `u1:${randomSecret()}`,
     PUBLIC_BASE_URL: 'https://floodgate.acme.internal',
     PASSWORD_RESET_URL_BASE: 'https://app.acme.internal/reset',
     PROVIDER_BASE_URL: 'https://api.replicate.com',

@@ -80,8 +80,24 @@ describe('config', () => {
 
   it('refuses development secrets in production (every refusal: production-settings.test.ts)', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: the development default/);
-    const config = loadConfig(productionEnv());
+    const config = loadConfig(
+      productionEnv({ WEBHOOK_URL_KEYS: `prod2:${randomSecret()},prod1:${randomSecret()}` }),
+    );
     assert.equal(config.usingDevSecrets, false);
+    assert.deepEqual(
+      config.webhooks.urlTokenKeys.map((k) => k.id),
+      ['prod2', 'prod1'],
+    );
+  });
+
+  it('refuses webhook URL keys that are not id:secret, short, or twice the same id', () => {
+    for (const bad of [
+      'no-colon-here-at-all',
+      'k1:short',
+      'k1:a-long-enough-secret,k1:another-long-secret',
+    ]) {
+      assert.throws(() => loadConfig({ WEBHOOK_URL_KEYS: bad }), /WEBHOOK_URL_KEYS/);
+    }
   });
 
   it('payload privacy: production trusts no loopback, reads no plaintext; a codec token is no API key', () => {

@@ -55,6 +55,7 @@ describe('Kubernetes manifests', () => {
         'GENERIC_WEBHOOK_SECRETS',
         'PASSWORD_RESET_ID_KEY',
         'PAYLOAD_ENCRYPTION_KEYS',
+        'WEBHOOK_URL_KEYS',
         'SMTP_URL',
         'PROVIDER_API_TOKEN',
       ].map((k) => [k, real[k]!]),

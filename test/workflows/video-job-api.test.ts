@@ -8,7 +8,7 @@ import type { createDownloadActivities } from '../../src/activities/video/downlo
 import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { videoWorkflowId } from '../../src/shared/video-job.js';
-import { counterValue, startApp, type RunningApp } from '../unit/webhooks/app-harness.js';
+import { counterValue, startApp, webhookPath, type RunningApp } from '../unit/webhooks/app-harness.js';
 import { createVideoTestEnv, videoWorker } from './support/video-job-harness.js';
 
 type VideoActivities = ReturnType<typeof createProviderActivities> &
@@ -53,7 +53,7 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
   ) {
     const body = JSON.stringify({ id: `pred-${videoId}`, output: null, error: null, ...prediction });
     const now = new Date();
-    const res = await fetch(`${app.url}/webhooks/replicate?videoId=${videoId}&tenantId=acme`, {
+    const res = await fetch(`${app.url}${webhookPath(app, videoId)}`, {
       method: 'POST',
       body,
       headers: {

@@ -28,6 +28,12 @@ const activities: VideoActivities = {
  */
 const BEFORE_CUTS = new URL('./histories/video-job-adopted-before-engine-cuts.bin', import.meta.url);
 
+/**
+ * An adopted job recorded from the workflow code before the own-prediction guard: it took a
+ * `succeeded` event of another prediction and downloaded that prediction's output.
+ */
+const BEFORE_GUARD = new URL('./histories/video-job-foreign-prediction-before-guard.bin', import.meta.url);
+
 function eventNames(history: History): string {
   return (history.events ?? []).map((e) => EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
 }
@@ -97,6 +103,15 @@ describe('VideoJob workflow: engine work per job', function () {
       { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
       history,
       'video-before-cuts',
+    );
+  });
+
+  it('replays a run recorded before the own-prediction guard (it took the foreign event then, and still does)', async () => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_GUARD));
+    await Worker.runReplayHistory(
+      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
+      history,
+      'video-before-guard',
     );
   });
 });

@@ -34,6 +34,8 @@ import { requireSameKeyedRequest } from '../videos/keyed-replay.js';
 import { videoListQuery } from '../videos/list-query.js';
 import { parseVideoRequest } from '../videos/video-request.js';
 import { videoStartOptions } from '../videos/video-start-options.js';
+import { parseWebhookUrlRequest } from '../videos/webhook-url-request.js';
+import { videoWebhookUrl } from '../webhooks/video-webhook-url.js';
 
 const LIST_LIMIT = { default: 50, max: 200 } as const;
 /** Execution statuses a retry may follow (ALLOW_DUPLICATE_FAILED_ONLY admits exactly these). */
@@ -82,6 +84,14 @@ export function videoRoutes(deps: ApiDeps): Router {
     }
     ctx.status = 202;
     ctx.body = { videoId, workflowId: options.workflowId };
+  });
+
+  // A prediction created by the product backend itself reports to this URL; its first event adopts the job.
+  router.post('/webhook-url', (ctx) => {
+    const { videoId, tenantId } = parseWebhookUrlRequest(ctx.request.body);
+    const { publicBaseUrl } = config.api;
+    const webhookUrl = videoWebhookUrl(publicBaseUrl, config.webhooks.urlTokenKeys, videoId, tenantId);
+    ctx.body = { videoId, tenantId, workflowId: videoWorkflowId(videoId), webhookUrl };
   });
 
   router.get('/', async (ctx) => {

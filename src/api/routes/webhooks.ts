@@ -12,6 +12,7 @@ import type { WebhookDelivery } from '../webhooks/webhook-adapter.js';
 const REJECTION_BY_STATUS: Record<number, string> = {
   400: 'rejected_invalid',
   401: 'rejected_signature',
+  403: 'rejected_url_token',
   404: 'rejected_unknown_source',
   413: 'rejected_too_large',
   415: 'rejected_media_type',
@@ -21,7 +22,7 @@ const REJECTION_BY_STATUS: Record<number, string> = {
 /**
  * `POST /webhooks/:source`, in the order a security review expects: unknown source (404) →
  * not JSON (415) → too large, counted while streaming (413) → signature and timestamp on the
- * raw bytes (401) → parse and validate (400) → durable hand-off to the job (202/200, or 503).
+ * raw bytes (401) → the URL's per-video token (401 missing, 403 another video's) → parse and validate (400) → durable hand-off to the job (202/200, or 503).
  */
 export function webhookRoutes(deps: ApiDeps): Router {
   const adapters = createWebhookAdapters(deps.config);

@@ -19,7 +19,8 @@ export function videoStartOptions(
   return {
     workflowId: videoWorkflowId(input.videoId),
     taskQueue: taskQueueFor('video', config.lanes.mode),
-    args: [input],
+    // The run's bound on events is today's setting, also for a retry of an older run.
+    args: [{ ...input, maxEvents: config.webhooks.videoJobMaxEvents }],
     priority: {
       priorityKey: input.plan === 'paid' ? PRIORITY.paidVideo : PRIORITY.freeVideo,
       fairnessKey: input.tenantId,

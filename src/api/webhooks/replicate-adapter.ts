@@ -12,7 +12,9 @@ import {
   singleValue,
 } from './fields.js';
 import { StandardWebhooksVerifier } from './standard-webhooks-signature.js';
+import { verifiedUrlRoute } from './url-route.js';
 import type { WebhookAdapter, WebhookDelivery } from './webhook-adapter.js';
+import type { UrlTokenKey } from './webhook-url-token.js';
 
 /** Printable ASCII without spaces: what a message id needs, and nothing a log or UI must escape. */
 const WEBHOOK_ID = /^[\x21-\x7e]+$/;
@@ -35,16 +37,21 @@ function signatureHeaders(delivery: WebhookDelivery) {
 }
 
 /**
- * Replicate: Standard Webhooks signatures and the prediction object as body. The video id is
- * the `videoId` parameter Floodgate put on the webhook URL, else the prediction id (a job
- * submitted elsewhere, adopted); the event id is `webhook-id`.
+ * Replicate: Standard Webhooks signatures and the prediction object as body. The video and
+ * tenant are the `videoId` and `tenantId` of the URL Floodgate issued, checked against its
+ * `token` after the signature (src/api/webhooks/url-route.ts); the event id is `webhook-id`.
  */
-export function replicateAdapter(opts: { secrets: readonly string[]; toleranceMs: number }): WebhookAdapter {
+export function replicateAdapter(opts: {
+  secrets: readonly string[];
+  toleranceMs: number;
+  urlTokenKeys: readonly UrlTokenKey[];
+}): WebhookAdapter {
   const verifier = new StandardWebhooksVerifier(opts.secrets, opts.toleranceMs);
   return {
     source: 'replicate',
     verify(delivery, nowMs) {
       verifier.verify(delivery.rawBody, signatureHeaders(delivery), nowMs);
+      verifiedUrlRoute(delivery, opts.urlTokenKeys);
     },
     normalize(body, delivery) {
       const prediction = asObject(body, 'body');
@@ -54,14 +61,6 @@ export function replicateAdapter(opts: { secrets: readonly string[]; toleranceMs
       const status = requiredString(prediction, 'status', FIELD_LIMITS.status);
       if (!isProviderStatus(status)) throw invalidField('status', `"${status}" is not a prediction status`);
 
-      const videoParam = singleValue(delivery.query.videoId, 'videoId');
-      if (videoParam !== undefined && !isValidVideoId(videoParam))
-        throw invalidField('videoId', 'must match [A-Za-z0-9_-]{1,128}');
-      const videoId = videoParam ?? predictionId;
-      const tenantParam = singleValue(delivery.query.tenantId, 'tenantId');
-      if (tenantParam !== undefined && !isValidVideoId(tenantParam))
-        throw invalidField('tenantId', 'must match [A-Za-z0-9_-]{1,128}');
-
       const downloadUrl =
         status === 'succeeded' ? optionalHttpUrl(outputUrl(prediction.output), 'output') : undefined;
       const error = optionalString(prediction, 'error', FIELD_LIMITS.errorText);
@@ -69,8 +68,10 @@ export function replicateAdapter(opts: { secrets: readonly string[]; toleranceMs
         optionalTimestamp(prediction, 'completed_at') ??
         optionalTimestamp(prediction, 'started_at') ??
         optionalTimestamp(prediction, 'created_at');
+      // Checked in verify already; read again here so normalize never trusts an unchecked URL.
+      const { videoId, tenantId } = verifiedUrlRoute(delivery, opts.urlTokenKeys);
       return {
-        tenantId: tenantParam ?? 'unknown',
+        tenantId,
         plan: 'free',
         event: {
           eventId: signatureHeaders(delivery).id!,

@@ -34,7 +34,7 @@ describe('downloads from the simulated provider with the default settings', () =
       webhookSecret: config.webhooks.replicateSecrets[0]!,
       timing: { startingMs: [0, 0], processingMs: [0, 0] },
     });
-    const [id] = sim.adopt(1, { webhookUrl: `http://127.0.0.1:${hooksPort}/hook` });
+    const [id] = sim.adopt([`http://127.0.0.1:${hooksPort}/hook`]);
     // The prediction succeeds on zero-delay timers: ask until it says so (bounded).
     for (let i = 0; i < 100 && !outputUrl; i += 1) {
       const res = await fetch(`${sim.url}/v1/predictions/${id}`, {

@@ -5,8 +5,14 @@ import { FIELD_LIMITS } from '../../../src/api/field-limits.js';
 import { genericAdapter } from '../../../src/api/webhooks/generic-adapter.js';
 import { replicateAdapter } from '../../../src/api/webhooks/replicate-adapter.js';
 import type { WebhookAdapter, WebhookDelivery } from '../../../src/api/webhooks/webhook-adapter.js';
+import { signUrlToken, type UrlTokenKey } from '../../../src/api/webhooks/webhook-url-token.js';
 
-const replicate = replicateAdapter({ secrets: ['whsec_dGVzdC1zZWNyZXQ='], toleranceMs: 300_000 });
+const urlTokenKeys: UrlTokenKey[] = [{ id: 'k1', secret: 'property-test-url-key' }];
+const replicate = replicateAdapter({
+  secrets: ['whsec_dGVzdC1zZWNyZXQ='],
+  toleranceMs: 300_000,
+  urlTokenKeys,
+});
 const generic = genericAdapter({ secrets: ['test-secret'], toleranceMs: 300_000, legacyUntimed: false });
 const genericLegacy = genericAdapter({ secrets: ['test-secret'], toleranceMs: 300_000, legacyUntimed: true });
 
@@ -36,7 +42,7 @@ const hostileDelivery = fc.record({
     ),
     headerValue,
   ),
-  query: fc.dictionary(fc.constantFrom('videoId', 'tenantId', 'other'), headerValue),
+  query: fc.dictionary(fc.constantFrom('videoId', 'tenantId', 'token', 'other'), headerValue),
 });
 
 /** Anything JSON.parse could return, with the adapters' field names mixed in often. */
@@ -60,13 +66,13 @@ const hostileBody = fc.oneof(
   ),
 );
 
-/** The only failures an adapter may throw: the API's own 400 or 401, never a TypeError or a 500. */
+/** The only failures an adapter may throw: the API's own 400, 401 or 403, never a TypeError or a 500. */
 function onlyClientErrors(fn: () => unknown): void {
   try {
     fn();
   } catch (err) {
     assert.ok(err instanceof AppError, `threw ${String(err)}`);
-    assert.ok(err.status === 400 || err.status === 401, `answered ${err.status}`);
+    assert.ok([400, 401, 403].includes(err.status), `answered ${err.status}`);
   }
 }
 
@@ -83,20 +89,20 @@ describe('webhook adapters (properties)', () => {
       },
       { requiredKeys: ['id', 'status'] },
     );
-    const query = fc.record({ videoId: id, tenantId: id }, { requiredKeys: [] });
+    const query = fc.record({ videoId: id, tenantId: id });
     fc.assert(
       fc.property(prediction, query, messageId, (p, q, msg) => {
         const delivery: WebhookDelivery = {
           rawBody: Buffer.alloc(0),
           headers: { 'webhook-id': msg },
-          query: q,
+          query: { ...q, token: signUrlToken(urlTokenKeys, q.videoId, q.tenantId) },
         };
         const { event, tenantId } = replicate.normalize(p, delivery);
         assert.equal(event.eventId, msg);
-        assert.equal(event.videoId, q.videoId ?? p.id);
+        assert.equal(event.videoId, q.videoId);
         assert.equal(event.status, p.status);
         assert.equal(event.providerJobId, p.id);
-        assert.equal(tenantId, q.tenantId ?? 'unknown');
+        assert.equal(tenantId, q.tenantId);
         if (p.status === 'succeeded' && p.output !== undefined)
           assert.equal(event.downloadUrl, Array.isArray(p.output) ? p.output[0] : p.output);
         assert.equal(event.error, p.error || undefined);

@@ -43,15 +43,20 @@ describe('simulated provider: /_sim control routes', () => {
     await control.setChaos({ dropPercent: 0, duplicatePercent: 0, reorder: false });
   });
 
-  it('adopts predictions nobody submitted, whose webhooks go to the given URL', async () => {
+  it('adopts predictions nobody submitted, each reporting to its own URL', async () => {
     const control = httpProvider(provider.url);
     await control.resetStats();
-    const ids = await control.adopt(3, receiver.url);
+    const urls = ['a', 'b', 'c'].map((v) => `${receiver.url}?videoId=${v}`);
+    const ids = await control.adopt(urls);
     assert.equal(ids.length, 3);
     await eventually(() => receiver.received.length === 9);
     await eventually(() => provider.stats().webhooks.acked === 9);
     const seen = new Set(receiver.received.map((h) => (JSON.parse(h.body) as { id: string }).id));
     assert.deepEqual([...seen].sort(), [...ids].sort());
+    const videos = new Set(
+      receiver.received.map((h) => new URL(h.url, receiver.url).searchParams.get('videoId')),
+    );
+    assert.deepEqual([...videos].sort(), ['a', 'b', 'c'], 'each prediction posts to its own URL');
     const stats = await control.stats();
     assert.equal(stats.predictions.adopted, 3);
     assert.equal(stats.webhooks.acked, 9);
@@ -59,12 +64,14 @@ describe('simulated provider: /_sim control routes', () => {
     assert.equal((await control.stats()).webhooks.acked, 0);
   });
 
-  it('refuses an adopt request without a usable webhook URL', async () => {
-    const res = await fetch(`${provider.url}/_sim/adopt`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 2, webhookUrl: 'not a url' }),
-    });
-    assert.equal(res.status, 400);
+  it('refuses an adopt request without usable webhook URLs', async () => {
+    for (const body of [{ webhookUrls: ['http://127.0.0.1/ok', 'not a url'] }, { webhookUrls: [] }, {}]) {
+      const res = await fetch(`${provider.url}/_sim/adopt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 400, JSON.stringify(body));
+    }
   });
 });

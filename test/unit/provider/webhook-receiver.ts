@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
+  /** Path and query the webhook was posted to. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
   status: number;
@@ -19,7 +21,11 @@ export async function startWebhookReceiver(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const hook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const hook = {
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const status = answer(hook, received.length + 1);
       received.push({ ...hook, status });
       // Floodgate's 503 always says when to come back.

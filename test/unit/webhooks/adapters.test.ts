@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { BadRequestError } from '../../../src/api/errors.js';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../../src/api/errors.js';
 import { genericAdapter } from '../../../src/api/webhooks/generic-adapter.js';
 import { replicateAdapter } from '../../../src/api/webhooks/replicate-adapter.js';
 import type { WebhookDelivery } from '../../../src/api/webhooks/webhook-adapter.js';
+import { signUrlToken, type UrlTokenKey } from '../../../src/api/webhooks/webhook-url-token.js';
 import { isValidVideoId } from '../../../src/shared/video-job.js';
 
 function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
@@ -13,8 +14,15 @@ function badField(fn: () => unknown, field: string): void {
   assert.throws(fn, (err: unknown) => err instanceof BadRequestError && err.message.startsWith(`${field} `));
 }
 
+const urlTokenKeys: UrlTokenKey[] = [{ id: 'k1', secret: 'unit-test-url-key-0123' }];
+
+/** The query of the URL Floodgate issues for this video and tenant. */
+function routed(videoId: string, tenantId: string): WebhookDelivery['query'] {
+  return { videoId, tenantId, token: signUrlToken(urlTokenKeys, videoId, tenantId) };
+}
+
 describe('replicate adapter', () => {
-  const adapter = replicateAdapter({ secrets: ['whsec_dGVzdA=='], toleranceMs: 300_000 });
+  const adapter = replicateAdapter({ secrets: ['whsec_dGVzdA=='], toleranceMs: 300_000, urlTokenKeys });
 
   it('routes by the videoId Floodgate put on the URL and takes the event id from webhook-id', () => {
     const { event, tenantId } = adapter.normalize(
@@ -23,7 +31,7 @@ describe('replicate adapter', () => {
         status: 'succeeded',
         output: ['https://cdn.example/a.mp4', 'https://cdn.example/b.mp4'],
       },
-      delivery({ query: { videoId: 'vid-42', tenantId: 'acme' } }),
+      delivery({ query: routed('vid-42', 'acme') }),
     );
     assert.equal(event.videoId, 'vid-42');
     assert.equal(event.providerJobId, 'pred1');
@@ -32,11 +40,17 @@ describe('replicate adapter', () => {
     assert.equal(tenantId, 'acme');
   });
 
-  it('adopts an unknown prediction under its own id, for tenant "unknown"', () => {
-    const { event, tenantId, plan } = adapter.normalize({ id: 'pred2', status: 'starting' }, delivery());
-    assert.equal(event.videoId, 'pred2');
-    assert.equal(tenantId, 'unknown');
-    assert.equal(plan, 'free');
+  it('takes no URL without its token (401) and no token of another video or tenant (403)', () => {
+    const body = { id: 'pred2', status: 'starting' };
+    const refused = (query: WebhookDelivery['query'], type: typeof UnauthorizedError) =>
+      assert.throws(() => adapter.normalize(body, delivery({ query })), type);
+    refused({}, UnauthorizedError);
+    refused({ videoId: 'v1', tenantId: 'acme' }, UnauthorizedError);
+    refused({ ...routed('v2', 'acme'), videoId: 'v1' }, ForbiddenError);
+    refused({ ...routed('v1', 'acme'), tenantId: 'globex' }, ForbiddenError);
+    refused({ ...routed('v1', 'acme'), token: 'k9.' + 'A'.repeat(43) }, ForbiddenError);
+    const { event, plan } = adapter.normalize(body, delivery({ query: routed('v1', 'acme') }));
+    assert.deepEqual([event.videoId, plan], ['v1', 'free']);
   });
 
   it('names the field it cannot use', () => {
@@ -46,11 +60,19 @@ describe('replicate adapter', () => {
     badField(() => adapter.normalize({ id: 'p', status: 'done' }, delivery()), 'status');
     badField(() => adapter.normalize({ id: 'a/b', status: 'starting' }, delivery()), 'id');
     badField(
-      () => adapter.normalize({ id: 'p', status: 'starting' }, delivery({ query: { videoId: '..' } })),
+      () =>
+        adapter.normalize(
+          { id: 'p', status: 'starting' },
+          delivery({ query: { ...routed('v', 't'), videoId: '..' } }),
+        ),
       'videoId',
     );
     badField(
-      () => adapter.normalize({ id: 'p', status: 'starting' }, delivery({ query: { tenantId: 'a b' } })),
+      () =>
+        adapter.normalize(
+          { id: 'p', status: 'starting' },
+          delivery({ query: { ...routed('v', 't'), tenantId: 'a b' } }),
+        ),
       'tenantId',
     );
   });

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../../src/api/app.js';
 import { createApiMetrics, type ApiMetrics } from '../../../src/api/metrics.js';
+import { videoWebhookUrl } from '../../../src/api/webhooks/video-webhook-url.js';
 import { loadConfig, type Config, type Env } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { freePort } from '../../support/free-port.js';
@@ -55,4 +56,14 @@ export async function counterValue(metrics: ApiMetrics, labels: Record<string, s
   return (
     values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k as 'source'] === l))?.value ?? 0
   );
+}
+
+/** Path and query of the replicate webhook URL the app issues for this video (token included). */
+export function webhookPath(
+  app: Pick<RunningApp, 'url' | 'config'>,
+  videoId: string,
+  tenantId = 'acme',
+): string {
+  const url = new URL(videoWebhookUrl(app.url, app.config.webhooks.urlTokenKeys, videoId, tenantId));
+  return `${url.pathname}${url.search}`;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { DEV_DEFAULTS } from '../../../src/config.js';
-import { startApp, type RunningApp } from './app-harness.js';
+import { startApp, webhookPath, type RunningApp } from './app-harness.js';
 
 interface Answer {
   status: number;
@@ -70,7 +70,12 @@ describe('a header given twice (through the real app, on a raw socket)', () => {
   const videoBody = '{"tenantId":"acme corp"}';
 
   it('passes the header checks when each header is given once (the control)', async () => {
-    const replicate = await send(app.url, '/webhooks/replicate', replicateHeaders(prediction), prediction);
+    const replicate = await send(
+      app.url,
+      webhookPath(app, 'vid-twice'),
+      replicateHeaders(prediction),
+      prediction,
+    );
     const generic = await send(app.url, '/webhooks/generic', genericHeaders(event), event);
     const video = await send(
       app.url,
@@ -90,7 +95,7 @@ describe('a header given twice (through the real app, on a raw socket)', () => {
     it(`refuses ${name} twice on a replicate webhook with 400 naming it`, async () => {
       const res = await send(
         app.url,
-        '/webhooks/replicate',
+        webhookPath(app, 'vid-twice'),
         twice(replicateHeaders(prediction), name),
         prediction,
       );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DEV_DEFAULTS } from '../../../src/config.js';
-import { counterValue, startApp, type RunningApp } from './app-harness.js';
+import { counterValue, startApp, webhookPath, type RunningApp } from './app-harness.js';
 
 const prediction = {
   id: 'pred123',
@@ -84,7 +84,7 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
 
   it('400 naming the field for a signed but malformed event', async () => {
     const body = JSON.stringify({ ...prediction, status: 'exploded' });
-    const res = await post('/webhooks/replicate', body, replicateHeaders(body));
+    const res = await post(webhookPath(app, 'vid1'), body, replicateHeaders(body));
     assert.equal(res.status, 400);
     const { error } = (await res.json()) as { error: { message: string } };
     assert.match(error.message, /^status /);
@@ -112,7 +112,7 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
     ]);
     const id = 'msg_not_utf8';
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(`${app.url}/webhooks/replicate`, {
+    const res = await fetch(`${app.url}${webhookPath(app, 'vid1')}`, {
       method: 'POST',
       body: raw,
       headers: {
@@ -141,7 +141,7 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
   it('503 with Retry-After, within the ack deadline, when Temporal is unreachable', async () => {
     const body = JSON.stringify(prediction);
     const started = Date.now();
-    const res = await post('/webhooks/replicate?videoId=vid1&tenantId=acme', body, replicateHeaders(body));
+    const res = await post(webhookPath(app, 'vid1'), body, replicateHeaders(body));
     assert.equal(res.status, 503);
     assert.ok(res.headers.get('retry-after'));
     assert.ok(
