@@ -256,6 +256,7 @@ describe('production settings', () => {
       'REPLICATE_WEBHOOK_SECRETS',
       'GENERIC_WEBHOOK_SECRETS',
       'PASSWORD_RESET_ID_KEY',
+      'WEBHOOK_URL_KEYS',
       'PROVIDER_API_TOKEN',
       'PROVIDER_BASE_URL',
       'DOWNLOAD_ALLOWED_HOSTS',

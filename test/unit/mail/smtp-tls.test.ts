@@ -103,7 +103,7 @@ describe('production mail requires TLS', () => {
     await resetMail(env, 'tls@example.test');
     const mail = await starttls.waitFor((m) => m.to.includes('tls@example.test'), 5_000);
     assert.equal(mail.tls, true, 'received over a connection upgraded with STARTTLS');
-    assert.match(mail.text, /https:\/\/app\.acme\.internal\/reset\?token=/);
+    assert.match(mail.text, /https:\/\/app\.acme\.internal\/reset\?userId=u1&token=/);
   });
 
   it('does not trust a certificate it cannot check: the send fails and nothing arrives', async () => {
