@@ -33,6 +33,8 @@ type Check = (s: CheckedSettings, keys: EncryptionKey[]) => string[];
 
 const MIN_SECRET_BYTES = 32;
 const MAKE_ONE = 'make one with: openssl rand -base64 32';
+/** Settings of `id:secret` entries (rotatable keys). */
+const ID_MAKE_ONE = 'make one with: u1:$(openssl rand -base64 32)';
 
 /**
  * Every reason these settings must not run, one line each (`VARIABLE: what is wrong; what to
@@ -131,7 +133,7 @@ function secrets(s: CheckedSettings): string[] {
   ];
   return settings.flatMap(({ name, values, dev, ours }) =>
     values.flatMap((value, i) => {
-      const problem = secretProblem(value, dev, ours);
+      const problem = secretProblem(value, dev, ours, name === 'WEBHOOK_URL_KEYS' ? ID_MAKE_ONE : MAKE_ONE);
       const which = values.length > 1 ? ` (value ${i + 1})` : '';
       return problem ? [`${name}${which}: ${problem}`] : [];
     }),
@@ -139,14 +141,19 @@ function secrets(s: CheckedSettings): string[] {
 }
 
 /** The first thing wrong with one secret value, without echoing it. */
-function secretProblem(value: string, dev: string | undefined, ours: boolean): string | undefined {
-  if (value === dev) return `the development default; ${ours ? MAKE_ONE : 'set the real one'}`;
-  if (isPlaceholderValue(value)) return `a placeholder; ${ours ? MAKE_ONE : 'set the real one'}`;
+function secretProblem(
+  value: string,
+  dev: string | undefined,
+  ours: boolean,
+  makeOne = MAKE_ONE,
+): string | undefined {
+  if (value === dev) return `the development default; ${ours ? makeOne : 'set the real one'}`;
+  if (isPlaceholderValue(value)) return `a placeholder; ${ours ? makeOne : 'set the real one'}`;
   if (!ours) return undefined;
   const bytes = Buffer.byteLength(value);
   if (bytes < MIN_SECRET_BYTES)
-    return `${bytes} bytes, production needs at least ${MIN_SECRET_BYTES}; ${MAKE_ONE}`;
-  if (new Set(value).size < 8) return `repeats too few characters to be random; ${MAKE_ONE}`;
+    return `${bytes} bytes, production needs at least ${MIN_SECRET_BYTES}; ${makeOne}`;
+  if (new Set(value).size < 8) return `repeats too few characters to be random; ${makeOne}`;
   return undefined;
 }
 

@@ -191,6 +191,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 one API replica')!;
       const stack: FaultStack = {
         dataDir: config.dataDir,
+        storageDir: storedVideosDir(config),
         apiUrl: `http://127.0.0.1:${config.api.port}`,
         providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
         uiUrl: cluster.uiUrl,

@@ -91,7 +91,7 @@ describe('production refuses unsafe settings at start', function () {
   it('a lane worker with NODE_ENV=production and nothing else set: every problem, one line each', () => {
     const { code, lines } = workerDefaults;
     assert.equal(code, 1);
-    assert.equal(lines.length, 12, lines.join('\n'));
+    assert.equal(lines.length, 13, lines.join('\n'));
     for (const line of lines)
       assert.match(line, /^worker-urgent: invalid configuration for production: [A-Z_]+: \S/);
   });
