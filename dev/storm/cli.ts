@@ -1,4 +1,7 @@
-import { loadConfig } from '../../src/config.js';
+import { existsSync } from 'node:fs';
+import { withLocalStackTls } from '../../src/cluster/cluster-tls.js';
+import { storedVideosDir } from '../../src/cluster/object-store.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { exitOnFailure } from '../../src/exit-on-failure.js';
 import { connectClient, temporalAddress } from '../../src/temporal/client.js';
 import { ArgsError, parseStormArgs, USAGE, type StormArgs } from './args.js';
@@ -31,11 +34,22 @@ function waitTimeout(args: StormArgs, reconcileAfterMs: number): number {
 }
 
 /**
+ * Where a running stack keeps finished videos as files: `start:cluster` sets STORAGE_BACKEND=s3
+ * for its own processes and keeps the bucket in a folder under DATA_DIR; `npm start` uses
+ * DATA_DIR/videos.
+ */
+function defaultStorageDir(config: Config): string {
+  const clusterBucket = storedVideosDir(loadConfig({ ...process.env, STORAGE_BACKEND: 's3' }));
+  return existsSync(clusterBucket) ? clusterBucket : config.storageDir;
+}
+
+/**
  * `npm run storm`: drives the simulated provider against a running stack; exit 1 when the run
  * failed (see `stormPassed`: a loss, a 5xx other than 503 + Retry-After, a job without exactly one file).
  */
 async function main(): Promise<number> {
-  const config = loadConfig();
+  // Beside `npm run start:cluster`, whose Temporal server requires its client certificate.
+  const config = loadConfig(withLocalStackTls(process.env, loadConfig().dataDir));
   const args = parseStormArgs(process.argv.slice(2), {
     webhooksPerSecond: 1500 / 60,
     durationMs: 60_000,
@@ -46,7 +60,7 @@ async function main(): Promise<number> {
     temporalAddress: temporalAddress(config),
     timeoutMs: DEFAULT_TIMEOUT_MS,
     burstMs: 1_000,
-    storageDir: config.storageDir,
+    storageDir: defaultStorageDir(config),
   });
   if (args.help) {
     process.stdout.write(USAGE);

@@ -136,3 +136,18 @@ export function stackClientTlsEnv(dataDir: string): Record<string, string> {
   const files = clusterTlsFiles(join(dataDir, 'cluster', 'tls'));
   return existsSync(files.caFile) ? clientTlsEnv(files) : {};
 }
+
+/**
+ * The environment a helper command (`npm run storm`) connects with: the user's own, plus the
+ * local start:cluster stack's client certificate when the user names no credentials of their own.
+ */
+export function withLocalStackTls(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+): Record<string, string | undefined> {
+  const ownCredentials = Object.keys(env).some(
+    (k) =>
+      (k.startsWith('TEMPORAL_TLS_') || k === 'TEMPORAL_API_KEY' || k === 'TEMPORAL_CONFIG_FILE') && env[k],
+  );
+  return ownCredentials ? env : { ...env, ...stackClientTlsEnv(dataDir) };
+}
