@@ -189,14 +189,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       this.timeout(900_000);
       const { config } = cluster;
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 one API replica')!;
-      const stack: FaultStack = {
-        dataDir: config.dataDir,
-        storageDir: storedVideosDir(config),
-        apiUrl: `http://127.0.0.1:${config.api.port}`,
-        providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
-        uiUrl: cluster.uiUrl,
-        pid: (name) => cluster.supervisor.process(name)?.pid,
-      };
+      const stack = faultStackOf(cluster);
       killedPid = stack.pid('api-1');
       result = await runFault({
         stack,
@@ -315,14 +308,7 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
       this.timeout(600_000);
       const { config } = cluster;
       const fault = CLUSTER_PROFILE.faults.find((f) => f.name === 'kill -9 PostgreSQL')!;
-      const stack: FaultStack = {
-        dataDir: config.dataDir,
-        storageDir: storedVideosDir(config),
-        apiUrl: `http://127.0.0.1:${config.api.port}`,
-        providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
-        uiUrl: cluster.uiUrl,
-        pid: (name) => cluster.supervisor.process(name)?.pid,
-      };
+      const stack = faultStackOf(cluster);
       killedPid = stack.pid('postgres');
       result = await runFault({
         stack,
@@ -373,3 +359,16 @@ describe('cluster profile: 500-job storm with chaos and a kill -9 of the Tempora
     });
   });
 });
+
+/** The running cluster as the fault runner sees it: its URLs, its videos' folder, its processes. */
+function faultStackOf(cluster: ClusterStack): FaultStack {
+  const { config } = cluster;
+  return {
+    dataDir: config.dataDir,
+    storageDir: storedVideosDir(config),
+    apiUrl: `http://127.0.0.1:${config.api.port}`,
+    providerUrl: `http://127.0.0.1:${config.stack.providerSimPort}`,
+    uiUrl: cluster.uiUrl,
+    pid: (name) => cluster.supervisor.process(name)?.pid,
+  };
+}
