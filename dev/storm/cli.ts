@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { withLocalStackTls } from '../../src/cluster/cluster-tls.js';
-import { storedVideosDir } from '../../src/cluster/object-store.js';
+import { objectStoreLayout, storedVideosDir } from '../../src/cluster/object-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { exitOnFailure } from '../../src/exit-on-failure.js';
 import { connectClient, temporalAddress } from '../../src/temporal/client.js';
@@ -39,8 +40,10 @@ function waitTimeout(args: StormArgs, reconcileAfterMs: number): number {
  * DATA_DIR/videos.
  */
 function defaultStorageDir(config: Config): string {
-  const clusterBucket = storedVideosDir(loadConfig({ ...process.env, STORAGE_BACKEND: 's3' }));
-  return existsSync(clusterBucket) ? clusterBucket : config.storageDir;
+  const asCluster = loadConfig({ ...process.env, STORAGE_BACKEND: 's3' });
+  // The bucket's folder exists from the profile's first start; its prefix only once a video is stored.
+  const bucket = join(objectStoreLayout(asCluster).dataDir, asCluster.objectStore.bucket);
+  return existsSync(bucket) ? storedVideosDir(asCluster) : config.storageDir;
 }
 
 /**
