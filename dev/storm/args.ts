@@ -42,8 +42,9 @@ export const USAGE = `npm run storm -- [options]
   --provider <url>       simulated provider (default from PROVIDER_SIM_PORT)
   --api-key <key>        API key (default: first of API_KEYS)
   --temporal <host:port> Temporal frontend (default TEMPORAL_ADDRESS or the dev server)
-  --storage-dir <dir>    check exactly one stored file per completed job (default DATA_DIR/videos;
-                         "none" skips the check, e.g. against a stack on another machine)
+  --storage-dir <dir>    check exactly one stored file per completed job (default DATA_DIR/videos,
+                         or start:cluster's bucket folder under DATA_DIR when it exists; "none"
+                         skips the check, e.g. against a stack on another machine)
   --timeout <d>          how long to wait for every job to be terminal (default 5m)
   --retry-compression <n> the storm's own calls (POST /videos, provider control) retry on the
                          Standard Webhooks schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h) divided by n
