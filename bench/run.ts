@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   clusterVideoBudgetProfile,
+  clusterAdmissionProfile,
   clusterProfile,
   devInMemoryProfile,
   devNoEagerProfile,
@@ -36,6 +37,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
   --profile   which stacks to start, comma-separated, taking turns run by run:
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
               cluster-budget = start:cluster with a 150/s budget for the video namespace (A/B);
+              cluster-admission = start:cluster with webhook admission control on (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -51,6 +53,7 @@ const PROFILES: Record<string, StackProfile> = {
   dev: devProfile,
   cluster: clusterProfile,
   'cluster-budget': clusterVideoBudgetProfile,
+  'cluster-admission': clusterAdmissionProfile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

@@ -101,6 +101,16 @@ export const clusterVideoBudgetProfile: StackProfile = {
   },
 };
 
+/**
+ * Lever A/B: the cluster profile with webhook admission control on (`WEBHOOK_ADMISSION`), so a
+ * burst the machine cannot carry is answered 503 + Retry-After at the API instead of queueing
+ * inside the Temporal server that the resets share.
+ */
+export const clusterAdmissionProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, webhook admission control on (lever on)',
+  start: (opts) => startDevStack(opts, false, true, { WEBHOOK_ADMISSION: 'true' }),
+};
+
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
   return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;
