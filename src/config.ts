@@ -203,10 +203,10 @@ export const configSchema = z.object({
     }),
   URGENT_TEMPORAL_PORT: port
     .default(7234)
-    .meta({ description: "port of the urgent lane's dev server when `STACK_URGENT_SERVER=own`" }),
+    .meta({ description: "frontend port of the urgent lane's own server when `STACK_URGENT_SERVER=own`" }),
   URGENT_TEMPORAL_UI_PORT: port
     .default(8234)
-    .meta({ description: "Web UI port of the urgent lane's dev server when `STACK_URGENT_SERVER=own`" }),
+    .meta({ description: "Web UI port of the urgent lane's own server when `STACK_URGENT_SERVER=own`" }),
   /** Extra `temporal server start-dev` arguments for the urgent lane's dev server, space-separated. */
   URGENT_TEMPORAL_DEV_SERVER_ARGS: args.meta({
     description:
@@ -453,6 +453,14 @@ export const configSchema = z.object({
     .max(32759, 'must be at most 32759 (nine ports below 32768)')
     .default(7300)
     .meta({ description: "cluster profile: first of 9 ports for Temporal's internal services and metrics" }),
+  /** The urgent lane's own server (STACK_URGENT_SERVER=own) takes the nine ports from here. */
+  CLUSTER_URGENT_PORT_BASE: port
+    .max(32759, 'must be at most 32759 (nine ports below 32768)')
+    .default(7310)
+    .meta({
+      description:
+        "cluster profile with `STACK_URGENT_SERVER=own`: first of 9 ports for the urgent lane's server's internal services and metrics",
+    }),
   /** The Temporal server's dynamic config: the lanes' per-namespace budgets live there. */
   CLUSTER_DYNAMIC_CONFIG_FILE: z.string().optional().meta({
     description:
@@ -500,10 +508,10 @@ export const configSchema = z.object({
     description:
       '`off`: `npm start` and `start:cluster` run no video worker here (run `npx tsx src/workers/video.ts` elsewhere against the same Temporal); set `READY_TASK_QUEUES=urgent` too while no video worker polls',
   }),
-  /** `own`: `npm start` runs a second dev server for the urgent lane, so resets never queue behind video tasks. */
+  /** `own`: a second Temporal server for the urgent lane, so resets never queue behind video tasks. */
   STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared').meta({
     description:
-      '`own`: `npm start` also runs a dev server for the urgent lane alone (`DATA_DIR/temporal-urgent.sqlite`, its own Web UI) and sets `URGENT_TEMPORAL_ADDRESS` for the API and workers; `TEMPORAL_DEV_SERVER_ARGS` applies to the first server only (`URGENT_TEMPORAL_DEV_SERVER_ARGS` to this one)',
+      '`own`: the urgent lane gets a Temporal server of its own, with its own Web UI, and the API and workers get its `URGENT_TEMPORAL_ADDRESS`. `npm start` runs a dev server (`DATA_DIR/temporal-urgent.sqlite`; `URGENT_TEMPORAL_DEV_SERVER_ARGS`, not `TEMPORAL_DEV_SERVER_ARGS`, applies to it); `start:cluster` a second server on the same PostgreSQL (databases `temporal_urgent`, `temporal_urgent_visibility`) and mTLS, its frontend on `URGENT_TEMPORAL_PORT` (below 32768)',
   }),
 });
 
@@ -735,6 +743,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: {
       postgresPort: e.CLUSTER_POSTGRES_PORT,
       portBase: e.CLUSTER_PORT_BASE,
+      urgentPortBase: e.CLUSTER_URGENT_PORT_BASE,
       /** Undefined: the file shared with docker-compose.yml. */
       dynamicConfigFile: e.CLUSTER_DYNAMIC_CONFIG_FILE && resolve(e.CLUSTER_DYNAMIC_CONFIG_FILE),
       postgresBinDir: e.POSTGRES_BIN_DIR,

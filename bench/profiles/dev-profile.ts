@@ -111,6 +111,29 @@ export const clusterAdmissionProfile: StackProfile = {
   start: (opts) => startDevStack(opts, false, true, { WEBHOOK_ADMISSION: 'true' }),
 };
 
+/**
+ * Lever A/B: the cluster profile with STACK_URGENT_SERVER=own, the urgent lane on a second
+ * Temporal server of the profile's own (same PostgreSQL and mTLS). The resets' histories and
+ * server metrics are read from that server.
+ */
+export const clusterOwnUrgentServerProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, urgent lane on a server of its own (STACK_URGENT_SERVER=own)',
+  async start(opts) {
+    const [base, uiPort] = [await freePortRange(10), await freePort()];
+    const stack = await startDevStack(opts, false, true, {
+      STACK_URGENT_SERVER: 'own',
+      URGENT_TEMPORAL_PORT: String(base + 9),
+      CLUSTER_URGENT_PORT_BASE: String(base),
+      URGENT_TEMPORAL_UI_PORT: String(uiPort),
+    });
+    const urgentServer = {
+      temporalAddress: `127.0.0.1:${base + 9}`,
+      serverMetricsUrl: `http://127.0.0.1:${base + 8}/metrics`,
+    };
+    return { ...stack, resets: { ...stack, ...urgentServer } };
+  },
+};
+
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
   return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;

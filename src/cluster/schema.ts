@@ -21,10 +21,20 @@ export interface SchemaOutcome {
   version: string;
 }
 
-const DATABASES = [
-  { database: 'temporal', versioned: 'temporal/versioned' },
-  { database: 'temporal_visibility', versioned: 'visibility/versioned' },
-] as const;
+/** One server's two databases (the shared server's unless named). */
+export interface ServerDatabases {
+  main: string;
+  visibility: string;
+}
+
+const SHARED_DATABASES: ServerDatabases = { main: 'temporal', visibility: 'temporal_visibility' };
+
+function schemaFolders(dbs: ServerDatabases) {
+  return [
+    { database: dbs.main, versioned: 'temporal/versioned' },
+    { database: dbs.visibility, versioned: 'visibility/versioned' },
+  ];
+}
 
 function compareVersions(a: string, b: string): number {
   const [pa, pb] = [a, b].map((v) => v.replace(/^v/, '').split('.').map(Number));
@@ -59,12 +69,15 @@ async function sqlTool(target: SchemaTarget, database: string, ...args: string[]
 }
 
 /**
- * Brings both Temporal databases to the schema of this server version with Temporal's own
+ * Brings a server's two databases to the schema of this server version with Temporal's own
  * schema tool. A database already at the newest version is not touched at all.
  */
-export async function ensureSchema(target: SchemaTarget): Promise<SchemaOutcome[]> {
+export async function ensureSchema(
+  target: SchemaTarget,
+  databases: ServerDatabases = SHARED_DATABASES,
+): Promise<SchemaOutcome[]> {
   const outcomes: SchemaOutcome[] = [];
-  for (const { database, versioned } of DATABASES) {
+  for (const { database, versioned } of schemaFolders(databases)) {
     const versionedDir = join(target.schemaDir, versioned);
     const latest = latestVersion(versionedDir);
     const exists =
@@ -86,9 +99,12 @@ export async function ensureSchema(target: SchemaTarget): Promise<SchemaOutcome[
 }
 
 /** The schema version each database records (for checks that a start changed nothing). */
-export async function schemaVersions(target: SchemaTarget): Promise<Record<string, string | undefined>> {
+export async function schemaVersions(
+  target: SchemaTarget,
+  databases: ServerDatabases = SHARED_DATABASES,
+): Promise<Record<string, string | undefined>> {
   const versions: Record<string, string | undefined> = {};
-  for (const { database } of DATABASES) {
+  for (const { database } of schemaFolders(databases)) {
     versions[database] = await psql(target, database, 'select curr_version from schema_version');
   }
   return versions;

@@ -1,44 +1,33 @@
 import { join } from 'node:path';
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { ServiceSpec } from '../stack/supervisor.js';
 import type { ClusterBinaries } from './cluster-binaries.js';
 import { LOCAL_SERVER_NAME } from './cluster-tls.js';
+import { assertCellPorts, cellPorts, sharedCell, type TemporalCell } from './temporal-cells.js';
 
 /** temporal-compose/ holds the server, dynamic-config and UI files; docker-compose.yml mounts the same ones. */
 export const COMPOSE_DIR = new URL('../../temporal-compose/', import.meta.url).pathname;
 
-/** The Temporal server's ports: the frontend on TEMPORAL_PORT, the rest from CLUSTER_PORT_BASE up. */
+/** The shared Temporal server's ports: the frontend on TEMPORAL_PORT, the rest from CLUSTER_PORT_BASE up. */
 export function clusterPorts(config: Config) {
-  const base = config.cluster.portBase;
-  // The server records its services' ports in a PostgreSQL smallint column.
-  if (config.temporal.devServerPort > 32767) {
-    throw new ConfigError(
-      `invalid configuration:\n  TEMPORAL_PORT: the cluster profile needs a port below 32768 (got ${config.temporal.devServerPort})`,
-    );
-  }
-  return {
-    frontend: config.temporal.devServerPort,
-    frontendMembership: base,
-    frontendHttp: base + 1,
-    history: base + 2,
-    historyMembership: base + 3,
-    matching: base + 4,
-    matchingMembership: base + 5,
-    worker: base + 6,
-    workerMembership: base + 7,
-    metrics: base + 8,
-  };
+  const cell = sharedCell(config);
+  assertCellPorts(cell, 'TEMPORAL_PORT', 'CLUSTER_PORT_BASE');
+  return cellPorts(cell);
 }
 
-/** Every service (frontend, history, matching, worker) in one process, on loopback, mTLS on (`tlsDir`). */
+/**
+ * Every service (frontend, history, matching, worker) of one server in one process, on loopback,
+ * mTLS on (`tlsDir`); the shared server unless `cell` names another.
+ */
 export function temporalServerService(
   config: Config,
   binaries: ClusterBinaries,
   tlsDir: string,
+  cell: TemporalCell = sharedCell(config),
 ): ServiceSpec {
-  const ports = clusterPorts(config);
+  const ports = cellPorts(cell);
   return {
-    name: 'temporal',
+    name: cell.service,
     command: binaries.server,
     args: ['--root', COMPOSE_DIR, '--config', 'temporal', '--env', 'floodgate', 'start'],
     cwd: config.cluster.dir,
@@ -48,6 +37,9 @@ export function temporalServerService(
       POSTGRES_PORT: String(config.cluster.postgresPort),
       POSTGRES_USER: 'temporal',
       POSTGRES_PASSWORD: '',
+      TEMPORAL_DB: cell.databases.main,
+      TEMPORAL_VISIBILITY_DB: cell.databases.visibility,
+      TEMPORAL_HISTORY_SHARDS: String(cell.historyShards),
       TEMPORAL_BIND_IP: '127.0.0.1',
       TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
       TEMPORAL_FRONTEND_PORT: String(ports.frontend),
@@ -67,24 +59,25 @@ export function temporalServerService(
   };
 }
 
-/** The Web UI server on TEMPORAL_UI_PORT, decrypting payloads through the API's /codec. */
+/** A server's Web UI server (the shared one's on TEMPORAL_UI_PORT), decrypting payloads through the API's /codec. */
 export function uiServerService(
   config: Config,
   binaries: ClusterBinaries,
   temporalAddress: string,
   tlsDir: string,
+  cell: TemporalCell = sharedCell(config),
 ): ServiceSpec {
   return {
-    name: 'temporal-ui',
+    name: cell.uiService,
     command: binaries.uiServer,
     args: ['--root', COMPOSE_DIR, '--config', 'ui', '--env', 'floodgate', 'start'],
     cwd: config.cluster.dir,
     env: {
       TEMPORAL_UI_HOST: '127.0.0.1',
-      TEMPORAL_UI_PORT: String(config.temporal.uiPort),
+      TEMPORAL_UI_PORT: String(cell.uiPort),
       TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: config.temporal.namespace,
-      TEMPORAL_UI_PUBLIC_URL: `http://127.0.0.1:${config.temporal.uiPort}`,
+      TEMPORAL_NAMESPACE: cell.namespace,
+      TEMPORAL_UI_PUBLIC_URL: `http://127.0.0.1:${cell.uiPort}`,
       TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${config.api.port}/codec`,
       ...serverTlsEnv(tlsDir),
     },

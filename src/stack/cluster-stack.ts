@@ -6,6 +6,7 @@ import { startObjectStore, usesOwnObjectStore } from '../cluster/object-store.js
 import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
+import { assertCellPorts, cellPorts, urgentCell, type TemporalCell } from '../cluster/temporal-cells.js';
 import { clusterPorts, temporalServerService, uiServerService } from '../cluster/temporal-server.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { StartupError } from '../startup-error.js';
@@ -25,7 +26,14 @@ import { Supervisor, type ServiceSpec } from './supervisor.js';
 export const URGENT_NAMESPACE = 'floodgate-urgent';
 
 /** The cluster's own processes, stopped last and in this order (the app goes before them). */
-const INFRA = ['object-store', 'temporal-ui', 'temporal', 'postgres'];
+const INFRA = [
+  'object-store',
+  'temporal-ui-urgent',
+  'temporal-ui',
+  'temporal-urgent',
+  'temporal',
+  'postgres',
+];
 
 export interface ClusterStackOptions {
   /** Environment on top of process.env, as a user would set it (ports, DATA_DIR…). */
@@ -45,6 +53,8 @@ export interface ClusterStack {
   config: Config;
   temporalAddress: string;
   uiUrl: string;
+  /** The urgent lane's own server and its Web UI, when the profile runs one (STACK_URGENT_SERVER=own). */
+  urgentServer?: { address: string; uiUrl: string };
   /** What this start did to the schema and the namespace (all `unchanged`/empty on a restart). */
   schema: SchemaOutcome[];
   namespace: NamespaceOutcome;
@@ -76,13 +86,6 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     ...userEnv,
   };
   const asSet = loadConfig(settings);
-  if (asSet.stack.ownUrgentServer && !asSet.temporal.urgentAddress) {
-    // Said before anything starts: silently running resets on the shared server would hide it.
-    throw new ConfigError(
-      'invalid configuration:\n  STACK_URGENT_SERVER=own: only npm start runs a second (dev) server; ' +
-        "for start:cluster set URGENT_TEMPORAL_ADDRESS to the urgent lane's own Temporal server",
-    );
-  }
   if (hasCredentials(asSet)) {
     // Its Temporal server is its own and trusts only the certificates it made: other credentials cannot reach it.
     throw new ConfigError(
@@ -132,6 +135,22 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     await supervisor.stopAll();
   };
 
+  /**
+   * The urgent lane's own server: the same binary, mTLS material and PostgreSQL, its own databases
+   * and ports, the urgent namespace alone (password resets index nothing) and a Web UI of its own.
+   */
+  const startUrgentServer = async (cell: TemporalCell): Promise<string> => {
+    const address = `127.0.0.1:${cell.frontendPort}`;
+    say(`starting the urgent lane's own Temporal server on ${address}…`);
+    supervisor.start(temporalServerService(config, binaries, tls.dir, cell));
+    const server = connectionOptions(config, address);
+    await waitForTemporal(server, deadline);
+    const outcome = await ensureNamespace(server, cell.namespace, deadline, []);
+    say(`namespace ${cell.namespace} on ${address}: ${outcome.namespaceCreated ? 'registered' : 'found'}`);
+    supervisor.start(uiServerService(config, binaries, address, tls.dir, cell));
+    return address;
+  };
+
   try {
     say(`TLS certificates ${tls.made.length ? `made (${tls.made.join(', ')})` : 'found'} in ${tls.dir}`);
     const postgresCreated = preparePostgres(layout);
@@ -144,14 +163,15 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     const postgresFailing = () => ((crashes.get('postgres') ?? 0) >= 3 ? 'it keeps exiting' : undefined);
     await step(waitForPostgres(layout, deadline, postgresFailing));
 
-    const schema = await step(
-      ensureSchema({
-        sqlTool: binaries.sqlTool,
-        schemaDir: binaries.schemaDir,
-        postgresBinDir: layout.binDir,
-        port: layout.port,
-      }),
-    );
+    const schemaTarget = {
+      sqlTool: binaries.sqlTool,
+      schemaDir: binaries.schemaDir,
+      postgresBinDir: layout.binDir,
+      port: layout.port,
+    };
+    const urgentServer = urgentCell(config);
+    const schema = await step(ensureSchema(schemaTarget));
+    if (urgentServer) schema.push(...(await step(ensureSchema(schemaTarget, urgentServer.databases))));
     for (const s of schema) say(`schema ${s.database}: ${s.action} (version ${s.version})`);
 
     const temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
@@ -161,8 +181,8 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     await step(waitForTemporal(server, deadline));
     const namespaces = [config.temporal.namespace];
     const urgent = config.temporal.urgentNamespace;
-    // A namespace of the urgent lane's own on this server (an urgent server of its own is the user's).
-    if (urgent && urgent !== config.temporal.namespace && !config.temporal.urgentAddress)
+    // A namespace of the urgent lane's own on this server, unless the lane has a server of its own.
+    if (urgent && urgent !== config.temporal.namespace && !config.temporal.urgentAddress && !urgentServer)
       namespaces.push(urgent);
     // Password resets index nothing: the urgent namespace needs no search attributes (and adding
     // them to two namespaces at once races on the server's metadata).
@@ -178,6 +198,9 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     const namespace = outcomes[0]!;
 
     supervisor.start(uiServerService(config, binaries, temporalAddress, tls.dir));
+    const urgentAddress = urgentServer
+      ? await step(startUrgentServer(urgentServer))
+      : config.temporal.urgentAddress;
     // Videos go to S3: the profile's own object store unless S3_ENDPOINT names another one.
     const storeEnv: Record<string, string> = { STORAGE_BACKEND: config.objectStore.backend };
     if (usesOwnObjectStore(config)) {
@@ -193,7 +216,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     }
     const env = {
       ...userEnv,
-      ...childEnv(config, temporalAddress, config.temporal.urgentAddress),
+      ...childEnv(config, temporalAddress, urgentAddress),
       ...tlsEnv,
       ...storeEnv,
     };
@@ -210,6 +233,10 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
       config,
       temporalAddress,
       uiUrl: `http://127.0.0.1:${config.temporal.uiPort}`,
+      ...(urgentServer &&
+        urgentAddress && {
+          urgentServer: { address: urgentAddress, uiUrl: `http://127.0.0.1:${urgentServer.uiPort}` },
+        }),
       schema,
       namespace,
       postgresCreated,
@@ -239,6 +266,7 @@ function infraPorts(config: Config): StackPort[] {
     { setting: 'TEMPORAL_PORT', port: config.temporal.devServerPort },
     ...internal,
     { setting: 'TEMPORAL_UI_PORT', port: config.temporal.uiPort },
+    ...urgentServerPorts(config),
     ...(usesOwnObjectStore(config)
       ? [{ setting: 'CLUSTER_OBJECT_STORE_PORT', port: config.objectStore.clusterPort }]
       : []),
@@ -254,4 +282,17 @@ function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The urgent lane's own server's ports, when the profile runs one. */
+function urgentServerPorts(config: Config): StackPort[] {
+  const cell = urgentCell(config);
+  if (!cell) return [];
+  assertCellPorts(cell, 'URGENT_TEMPORAL_PORT', 'CLUSTER_URGENT_PORT_BASE');
+  const { frontend, ...internal } = cellPorts(cell);
+  return [
+    { setting: 'URGENT_TEMPORAL_PORT', port: frontend },
+    ...Object.values(internal).map((port) => ({ setting: 'CLUSTER_URGENT_PORT_BASE', port })),
+    { setting: 'URGENT_TEMPORAL_UI_PORT', port: cell.uiPort },
+  ];
 }

@@ -39,9 +39,14 @@ async function main(): Promise<void> {
     `  Temporal       ${stack.temporalAddress}  (server on PostgreSQL 127.0.0.1:${config.cluster.postgresPort}, state in ${rel}/)`,
     `  Web UI         ${stack.uiUrl}`,
     `  API replicas   ${stack.apiReplicas.map((r) => r.url).join('  ')}  (behind nginx on the API address; /metrics on each)`,
-    ...(config.temporal.urgentAddress
-      ? [`  Urgent lane    ${config.temporal.urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`]
-      : []),
+    ...(stack.urgentServer
+      ? [
+          `  Urgent lane    ${stack.urgentServer.address}  (its own Temporal server, databases temporal_urgent*)`,
+          `  its Web UI     ${stack.urgentServer.uiUrl}  (password resets)`,
+        ]
+      : config.temporal.urgentAddress
+        ? [`  Urgent lane    ${config.temporal.urgentAddress}  (URGENT_TEMPORAL_ADDRESS)`]
+        : []),
     ...(config.temporal.urgentNamespace
       ? [`  Urgent lane    namespace ${config.temporal.urgentNamespace}  (URGENT_TEMPORAL_NAMESPACE)`]
       : []),

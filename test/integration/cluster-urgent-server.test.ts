@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
+import { connectClient } from '../../src/temporal/client.js';
+import { clusterTestEnv } from '../support/cluster-env.js';
+import { freePort, freePortRange } from '../support/free-port.js';
+
+/**
+ * `npm run start:cluster` with STACK_URGENT_SERVER=own: the urgent lane on a second Temporal
+ * server of the profile's own (same binary, PostgreSQL and mTLS; its own databases, ports and Web
+ * UI). A reset runs there and nowhere else, and the API is ready only while that server serves it.
+ */
+describe('cluster profile: the urgent lane on a Temporal server of its own', function () {
+  this.timeout(360_000);
+  let dataDir: string;
+  let cluster: ClusterStack;
+  let shared: Client;
+  let urgent: Client;
+
+  before(async function () {
+    this.timeout(300_000);
+    dataDir = mkdtempSync(join(tmpdir(), 'floodgate-urgent-server-'));
+    const urgentBase = await freePortRange(10);
+    cluster = await startCluster({
+      env: {
+        ...(await clusterTestEnv(dataDir)),
+        STACK_URGENT_SERVER: 'own',
+        URGENT_TEMPORAL_PORT: String(urgentBase + 9),
+        CLUSTER_URGENT_PORT_BASE: String(urgentBase),
+        URGENT_TEMPORAL_UI_PORT: String(await freePort()),
+        API_REPLICAS: '1',
+      },
+    });
+    assert.ok(cluster.urgentServer, 'the stack names the urgent lane its own server');
+    shared = await connectClient(cluster.config, cluster.temporalAddress);
+    urgent = await connectClient(cluster.config, cluster.urgentServer.address, URGENT_NAMESPACE);
+  });
+
+  after(async function () {
+    this.timeout(90_000);
+    await shared?.connection.close();
+    await urgent?.connection.close();
+    await cluster?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const apiUrl = () => `http://127.0.0.1:${cluster.config.api.port}`;
+
+  it('keeps the urgent namespace on its own server only', async () => {
+    assert.notEqual(cluster.urgentServer!.address, cluster.temporalAddress);
+    await urgent.workflowService.describeNamespace({ namespace: URGENT_NAMESPACE });
+    await assert.rejects(
+      shared.workflowService.describeNamespace({ namespace: URGENT_NAMESPACE }),
+      /not found/i,
+      'the shared server has no urgent namespace',
+    );
+    const ui = await fetch(cluster.urgentServer!.uiUrl);
+    assert.equal(ui.status, 200, 'its Web UI answers');
+  });
+
+  it('runs a password reset on the urgent server and mails it', async () => {
+    const email = `own-server-${Date.now()}@example.com`;
+    const reset = await fetch(`${apiUrl()}/password-resets`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${cluster.config.api.apiKeys[0]}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ userId: 'u-own-server', email }),
+    });
+    assert.equal(reset.status, 202, await reset.text());
+    const mailDir = join(cluster.config.dataDir, 'mail');
+    const deadline = Date.now() + 30_000;
+    let mailed = false;
+    while (!mailed && Date.now() < deadline) {
+      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
+      mailed = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
+      if (!mailed) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(mailed, 'the reset was mailed');
+    const listed = async (c: Client) => (await c.workflow.count('WorkflowType = "passwordReset"')).count;
+    const until = Date.now() + 15_000;
+    while ((await listed(urgent)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(
+      [await listed(urgent), await listed(shared)],
+      [1, 0],
+      'the reset ran on the urgent server',
+    );
+  });
+
+  it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {
+    const readyz = async () => (await fetch(`${apiUrl()}/readyz`)).status;
+    assert.equal(await readyz(), 200);
+    cluster.kill('temporal-urgent');
+    const downBy = Date.now() + 30_000;
+    let sawDown = false;
+    while (!sawDown && Date.now() < downBy) {
+      sawDown = (await readyz()) === 503;
+      if (!sawDown) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(sawDown, '/readyz answered 503 while the urgent server was down');
+    const upBy = Date.now() + 90_000;
+    let up = false;
+    while (!up && Date.now() < upBy) {
+      up = (await readyz()) === 200;
+      if (!up) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(up, '/readyz answered 200 again after the restart');
+  });
+});
