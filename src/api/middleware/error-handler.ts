@@ -3,9 +3,11 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../../logger.js';
 import { isOverBudget } from '../../temporal/over-budget.js';
 import { AppError, OverBudgetError, UnavailableError } from '../errors.js';
+import { RefusalLog } from '../refusal-log.js';
 
 /** First in the stack: maps AppErrors to their status, hides everything else behind a 500. */
-export function errorHandler(opts: { log: Logger }): Middleware {
+export function errorHandler(opts: { log: Logger; refusals?: RefusalLog }): Middleware {
+  const refusals = opts.refusals ?? new RefusalLog(opts.log);
   return async function handleErrors(ctx, next) {
     try {
       await next();
@@ -21,7 +23,7 @@ export function errorHandler(opts: { log: Logger }): Middleware {
         ctx.status = err.status;
         ctx.set(err.headers);
         ctx.body = { error: { code: err.code, message: err.message } };
-        if (err.status >= 500) opts.log.warn({ code: err.code, path: ctx.path }, err.message);
+        if (err.status >= 500) refusals.warn(err.code, { path: ctx.path }, err.message);
         return;
       }
       opts.log.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
