@@ -1,20 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort, freePortRange } from '../../test/support/free-port.js';
+import { launchStack, type LaunchedStack } from '../../test/support/stack-launcher.js';
+import { clusterServerMetricsPort } from '../../test/support/stack-ports.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
 import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
 import { stackClientTlsEnv } from '../../src/cluster/cluster-tls.js';
-import { removePostgresHome } from '../../src/cluster/postgres-home.js';
-
-const root = new URL('../../', import.meta.url).pathname;
 
 /**
  * The default stack exactly as `npm start` runs it: the same entry (src/stack/start.ts), so the
@@ -167,129 +165,93 @@ async function startDevStack(
   inMemory: boolean,
   cluster = false,
   leverEnv: Record<string, string> = {},
-  stackRoot = root,
+  checkoutRoot?: string,
 ): Promise<RunningStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'floodgate-bench-'));
-  const [api, devTemporal, ui, provider, smtp, postgres, devMetrics, urgentMetrics, videoMetrics] =
-    await Promise.all(Array.from({ length: 9 }, () => freePort()));
-  // The cluster's Temporal server keeps its ports below 32768, ten in a row (frontend last).
-  const clusterBase = cluster ? await freePortRange(10) : 0;
-  const objectStore = cluster ? await freePort() : 0;
-  const temporal = cluster ? clusterBase + 9 : devTemporal;
-  // The cluster's server exports metrics on the last port of its range; a dev server on its own.
-  const serverMetrics = cluster ? clusterBase + 8 : devMetrics!;
-  const metricsArgs = ['--metrics-port', String(serverMetrics)];
+  const [devMetrics, urgentMetrics, videoMetrics, memoryPort] = await Promise.all(
+    Array.from({ length: 4 }, () => freePort()),
+  );
   const memoryServer = inMemory
     ? await startDevServer({
-        port: temporal!,
-        extraArgs: metricsArgs,
+        port: memoryPort!,
+        extraArgs: ['--metrics-port', String(devMetrics)],
         onLog: (line) => void (/level=ERROR/.test(line) && opts.log(`[temporal] ${line}`)),
       })
     : undefined;
   const env: Record<string, string> = {
     ...(memoryServer && { TEMPORAL_ADDRESS: memoryServer.address }),
-    DATA_DIR: dataDir,
-    PORT: String(api),
-    TEMPORAL_PORT: String(temporal),
-    TEMPORAL_UI_PORT: String(ui),
-    PROVIDER_SIM_PORT: String(provider),
-    SMTP_SINK_PORT: String(smtp),
     URGENT_WORKER_METRICS_PORT: String(urgentMetrics),
     VIDEO_WORKER_METRICS_PORT: String(videoMetrics),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...leverEnv,
+    // The dev server exports its metrics on a port of its own (the cluster's server on its range).
     ...(!cluster &&
       !inMemory && {
         TEMPORAL_DEV_SERVER_ARGS: [
           leverEnv.TEMPORAL_DEV_SERVER_ARGS ?? process.env.TEMPORAL_DEV_SERVER_ARGS ?? '',
-          ...metricsArgs,
+          '--metrics-port',
+          String(devMetrics),
         ]
           .join(' ')
           .trim(),
       }),
-    ...(cluster && {
-      CLUSTER_PORT_BASE: String(clusterBase),
-      CLUSTER_POSTGRES_PORT: String(postgres),
-      CLUSTER_OBJECT_STORE_PORT: String(objectStore),
-    }),
   };
-  const entry = cluster ? 'src/stack/start-cluster.ts' : 'src/stack/start.ts';
-  // Its own process group: a stop reaches the stack's children even if start.ts hangs.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(stackRoot, entry)], {
-    cwd: stackRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
   const output = createChildOutput(opts.verbose, opts.log);
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) output.print('stack', line);
-    });
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const failure = exited.then(() => {
-    throw new Error(`the stack (${entry}) exited on its own`);
-  });
-  failure.catch(() => undefined);
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const onExit = () => killGroup('SIGKILL');
-  process.once('exit', onExit);
-
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => killGroup('SIGKILL'), 30_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      killGroup('SIGKILL');
-      process.off('exit', onExit);
-      await memoryServer?.stop();
-      removePostgresHome(dataDir);
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
-
   try {
-    const apiUrl = `http://127.0.0.1:${api}`;
-    await Promise.race([failure, waitForHttp(`${apiUrl}/readyz`, 180_000)]);
-    // A cluster stack has made its certificates by now: the bench connects with them, as its processes do.
-    const clientEnv = { ...env, ...stackClientTlsEnv(dataDir) };
-    const config = loadConfig({ ...process.env, ...clientEnv });
-    const client = await connectClient(config, `127.0.0.1:${temporal}`);
-    try {
-      const queues =
-        config.lanes.mode === 'shared'
-          ? [TASK_QUEUES.shared]
-          : [TASK_QUEUES.urgent, ...(config.stack.runsVideoLane ? [TASK_QUEUES.video] : [])];
-      const pollers = queues.map((q) => waitForPollers(client, config.temporal.namespace, q, 120_000));
-      await Promise.race([failure, Promise.all(pollers)]);
-    } finally {
-      await client.connection.close();
-    }
+    const stack = await launchStack({
+      profile: cluster ? 'cluster' : 'dev-server',
+      env,
+      checkoutRoot,
+      dataDirPrefix: 'floodgate-bench-',
+      onLine: (line) => output.print('stack', line),
+      keepOutput: false,
+      // Up when its API is ready and every lane it runs is polled: a checkout's banner may differ.
+      waitUntilUp: async (starting) => {
+        await waitForHttp(`${starting.apiUrl}/readyz`, 180_000);
+        await waitForLanePollers(clientSettings(starting).config, starting.temporalAddress);
+      },
+    });
+    const stop = async () => {
+      await stack.stop();
+      await memoryServer?.stop();
+    };
+    const { clientEnv, config } = clientSettings(stack);
     return {
-      apiUrl,
+      apiUrl: stack.apiUrl,
       apiKey: config.api.apiKeys[0]!,
-      providerUrl: `http://127.0.0.1:${provider}`,
-      temporalAddress: `127.0.0.1:${temporal}`,
-      serverMetricsUrl: `http://127.0.0.1:${serverMetrics}/metrics`,
+      providerUrl: stack.providerUrl,
+      temporalAddress: stack.temporalAddress,
+      serverMetricsUrl: `http://127.0.0.1:${cluster ? clusterServerMetricsPort(stack.env) : devMetrics}/metrics`,
       namespace: config.temporal.namespace,
-      mailDir: join(dataDir, 'mail'),
-      env: { ...clientEnv, TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },
-      failure,
+      mailDir: stack.mailDir,
+      env: { ...clientEnv, TEMPORAL_ADDRESS: stack.temporalAddress },
+      failure: stack.failure,
       stop,
     };
   } catch (err) {
-    await stop();
+    await memoryServer?.stop();
     throw err;
+  }
+}
+
+/**
+ * The settings the bench reads the stack with: its own, and, on a cluster stack, the client
+ * certificate it made while starting (the bench connects with it, as its processes do).
+ */
+function clientSettings(stack: LaunchedStack): { clientEnv: Record<string, string>; config: Config } {
+  const clientEnv = { ...stack.env, ...stackClientTlsEnv(stack.dataDir) };
+  return { clientEnv, config: loadConfig({ ...process.env, ...clientEnv }) };
+}
+
+/** Until every lane the stack runs has a poller on its task queue. */
+async function waitForLanePollers(config: Config, temporalAddress: string): Promise<void> {
+  const client = await connectClient(config, temporalAddress);
+  try {
+    const queues =
+      config.lanes.mode === 'shared'
+        ? [TASK_QUEUES.shared]
+        : [TASK_QUEUES.urgent, ...(config.stack.runsVideoLane ? [TASK_QUEUES.video] : [])];
+    await Promise.all(queues.map((q) => waitForPollers(client, config.temporal.namespace, q, 120_000)));
+  } finally {
+    await client.connection.close();
   }
 }

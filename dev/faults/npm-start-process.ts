@@ -1,19 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, freePortRange } from '../../test/support/free-port.js';
-import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { storedVideosDir } from '../../src/cluster/object-store.js';
 import { loadConfig } from '../../src/config.js';
+import { launchStack, type StackProfileName } from '../../test/support/stack-launcher.js';
 
 /** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
-export type StackProfile = 'dev-server' | 'cluster';
-
-const ENTRY: Record<StackProfile, string> = {
-  'dev-server': 'src/stack/start.ts',
-  cluster: 'src/stack/start-cluster.ts',
-};
+export type StackProfile = StackProfileName;
 
 export interface NpmStartStack {
   dataDir: string;
@@ -34,108 +26,41 @@ export interface NpmStartStack {
   stop(): Promise<void>;
 }
 
-const root = new URL('../../', import.meta.url).pathname;
-
-/** Free ports for one stack; the cluster's Temporal server takes ten in a row below 32768, frontend last. */
-async function stackPorts(profile: StackProfile): Promise<Record<string, string>> {
-  const [api, temporal, ui, smtp, provider, postgres] = await Promise.all(
-    [1, 2, 3, 4, 5, 6].map(() => freePort()),
-  );
-  const ports: Record<string, string> = {
-    PORT: String(api),
-    TEMPORAL_PORT: String(temporal),
-    TEMPORAL_UI_PORT: String(ui),
-    SMTP_SINK_PORT: String(smtp),
-    PROVIDER_SIM_PORT: String(provider),
-  };
-  if (profile === 'cluster') {
-    const base = await freePortRange(10);
-    Object.assign(ports, {
-      TEMPORAL_PORT: String(base + 9),
-      CLUSTER_PORT_BASE: String(base),
-      CLUSTER_POSTGRES_PORT: String(postgres),
-      CLUSTER_OBJECT_STORE_PORT: String(await freePort()),
-    });
-  }
-  return ports;
-}
-
 /**
- * `npm start` (or `npm run start:cluster`) as a user runs it, under Node and tsx, in its own
- * process group so nothing outlives a failed test, on free ports and a temporary DATA_DIR.
- * Resolves once the banner's last line is printed.
+ * `npm start` (or `npm run start:cluster`) as a user runs it, through the one stack launcher,
+ * with what a fault needs to look inside: service PIDs, mails, stored videos.
  */
 export async function startNpmStack(
   env: Record<string, string> = {},
   timeoutMs = 180_000,
   profile: StackProfile = 'dev-server',
 ): Promise<NpmStartStack> {
-  const dataDir = mkdtempSync(
-    join(tmpdir(), `floodgate-${profile === 'cluster' ? 'cluster' : 'npm-start'}-`),
-  );
-  const ports = await stackPorts(profile);
-  const stackEnv = { TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, ...ports, LOG_LEVEL: 'warn', ...env };
-  // start:cluster puts videos in its own bucket unless the settings say otherwise.
-  const storageDir = storedVideosDir(
-    loadConfig({ ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }), ...process.env, ...stackEnv }),
-  );
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, ENTRY[profile])], {
-    cwd: root,
-    env: { ...process.env, ...stackEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const stack = await launchStack({
+    profile,
+    env,
+    upWithinMs: timeoutMs,
+    dataDirPrefix: `floodgate-${profile === 'cluster' ? 'cluster' : 'npm-start'}-`,
   });
-  const killGroup = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-    }
-    killGroup();
-    removePostgresHome(dataDir);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const { dataDir } = stack;
+  // start:cluster puts videos in its own bucket unless the settings say otherwise.
+  let storageDir: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`stack not up within ${timeoutMs} ms:\n${output}`)),
-        timeoutMs,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ctrl-C stops everything.')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`stack exited (${code}) before it was up:\n${output}`));
-      });
-    });
+    storageDir = storedVideosDir(
+      loadConfig({ ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }), ...process.env, ...stack.env }),
+    );
   } catch (err) {
-    await stop();
+    await stack.stop();
     throw err;
   }
   return {
     dataDir,
     storageDir,
-    apiUrl: `http://127.0.0.1:${ports.PORT}`,
-    providerUrl: `http://127.0.0.1:${ports.PROVIDER_SIM_PORT}`,
-    temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,
-    uiUrl: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
+    apiUrl: stack.apiUrl,
+    providerUrl: stack.providerUrl,
+    temporalAddress: stack.temporalAddress,
+    uiUrl: stack.uiUrl,
     profile,
-    output: () => output,
+    output: stack.output,
     pid: (name) => {
       // The supervisor removes a pid file when its process dies, so it can vanish between any
       // check and the read: a missing file means "not running now".
@@ -146,12 +71,11 @@ export async function startNpmStack(
       }
     },
     mailsContaining: (needle) => {
-      const dir = join(dataDir, 'mail');
-      if (!existsSync(dir)) return 0;
-      return readdirSync(dir)
+      if (!existsSync(stack.mailDir)) return 0;
+      return readdirSync(stack.mailDir)
         .filter((f) => f.endsWith('.eml'))
-        .filter((f) => readFileSync(join(dir, f), 'utf8').includes(needle)).length;
+        .filter((f) => readFileSync(join(stack.mailDir, f), 'utf8').includes(needle)).length;
     },
-    stop,
+    stop: stack.stop,
   };
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../../src/stack/cluster-stack.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { stackPorts } from '../support/stack-ports.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { stackProcesses } from '../support/stack-processes.js';
 
@@ -28,26 +28,17 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
   });
 
   it('stops within seconds and leaves no process behind', async () => {
-    const [api, ui, postgres, smtp, provider, objectStore] = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map(() => freePort()),
-    );
+    const ports = await stackPorts('cluster');
+    const api = Number(ports.PORT);
     // Taken once the start has checked its ports, before the API process (slower to boot) binds it.
     squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
-    const temporalBase = await freePortRange(10);
     const abort = new AbortController();
     let abortedAt = 0;
     const starting = startCluster({
       env: {
         TEMPORAL_ADDRESS: '',
         DATA_DIR: dataDir,
-        PORT: String(api),
-        TEMPORAL_PORT: String(temporalBase + 9),
-        TEMPORAL_UI_PORT: String(ui),
-        CLUSTER_POSTGRES_PORT: String(postgres),
-        CLUSTER_PORT_BASE: String(temporalBase),
-        CLUSTER_OBJECT_STORE_PORT: String(objectStore),
-        SMTP_SINK_PORT: String(smtp),
-        PROVIDER_SIM_PORT: String(provider),
+        ...ports,
         VIDEO_AUTOSCALE: 'off',
         LOG_LEVEL: 'warn',
       },

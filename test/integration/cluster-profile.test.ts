@@ -18,7 +18,7 @@ import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
 import { createS3Client } from '../../src/storage/s3-client.js';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
-import { freePort, freePortRange } from '../support/free-port.js';
+import { stackPorts } from '../support/stack-ports.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { stackProcesses } from '../support/stack-processes.js';
 
@@ -43,41 +43,23 @@ describe('cluster profile (npm run start:cluster)', function () {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
-    const [api, ui, postgres, smtp, provider, autoscaler, objectStore] = await Promise.all(
-      [1, 2, 3, 4, 5, 6, 7].map(() => freePort()),
-    );
-    // The Temporal server's ten ports (frontend last) in one range below 32768.
-    const temporalBase = await freePortRange(10);
-    const temporal = temporalBase + 9;
+    const settings = await stackPorts('cluster');
+    const port = (setting: string) => Number(settings[setting]);
     ports = {
-      api: api!,
-      temporal,
-      ui: ui!,
-      postgres: postgres!,
-      objectStore: objectStore!,
-      provider: provider!,
+      api: port('PORT'),
+      temporal: port('TEMPORAL_PORT'),
+      ui: port('TEMPORAL_UI_PORT'),
+      postgres: port('CLUSTER_POSTGRES_PORT'),
+      objectStore: port('CLUSTER_OBJECT_STORE_PORT'),
+      provider: port('PROVIDER_SIM_PORT'),
     };
-    env = {
-      TEMPORAL_ADDRESS: '',
-      DATA_DIR: dataDir,
-      PORT: String(api),
-      TEMPORAL_PORT: String(temporal),
-      TEMPORAL_UI_PORT: String(ui),
-      CLUSTER_POSTGRES_PORT: String(postgres),
-      CLUSTER_PORT_BASE: String(temporalBase),
-      SMTP_SINK_PORT: String(smtp),
-      PROVIDER_SIM_PORT: String(provider),
-      // Its own, not the default: a stack elsewhere on the machine may hold that one.
-      AUTOSCALE_METRICS_PORT: String(autoscaler),
-      CLUSTER_OBJECT_STORE_PORT: String(objectStore),
-      LOG_LEVEL: 'warn',
-    };
+    env = { TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, ...settings, LOG_LEVEL: 'warn' };
     const binaries = clusterBinaries();
     schemaTarget = {
       sqlTool: binaries.sqlTool,
       schemaDir: binaries.schemaDir,
       postgresBinDir: findPostgresBinDir(),
-      port: postgres!,
+      port: ports.postgres,
     };
   });
   // The stack runs in its own process group, kept from test to test; a failure takes all of it down.

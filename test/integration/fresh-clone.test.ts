@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homePointer, removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { loadConfig } from '../../src/config.js';
-import { clusterTestPorts } from '../support/cluster-env.js';
+import { stackPorts } from '../support/stack-ports.js';
 import { stackProcesses } from '../support/stack-processes.js';
 
 /**
@@ -62,7 +62,7 @@ describe('a fresh clone in a 0700 folder (npm run start:cluster)', function () {
     }
 
     // Its own ports, the autoscaler's included: a stack elsewhere on the machine may hold the defaults.
-    env = { TEMPORAL_ADDRESS: '', DATA_DIR: '', ...(await clusterTestPorts()), LOG_LEVEL: 'warn' };
+    env = { TEMPORAL_ADDRESS: '', DATA_DIR: '', ...(await stackPorts('cluster')), LOG_LEVEL: 'warn' };
     apiPort = Number(env.PORT);
   });
 

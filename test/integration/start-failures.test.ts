@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterTestPorts } from '../support/cluster-env.js';
+import { stackPorts } from '../support/stack-ports.js';
 import { freePort } from '../support/free-port.js';
 
 /**
@@ -21,7 +21,7 @@ describe('start-up failures are one line', function () {
 
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'floodgate-start-fail-'));
-    ports = await clusterTestPorts();
+    ports = await stackPorts('cluster');
     busyPort = await freePort();
     occupied = createServer();
     await new Promise<void>((resolve) => occupied.listen(busyPort, '127.0.0.1', resolve));
