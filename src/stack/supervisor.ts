@@ -36,6 +36,17 @@ export interface SupervisorOptions {
   onCrash?: (name: string, how: string) => void;
   /** Each running service's PID is written to `<pidDir>/<name>.pid` (for operators and fault tests). */
   pidDir?: string;
+  /** Restart delays; the defaults suit a stack, tests shorten them. */
+  backoff?: Partial<RestartBackoff>;
+}
+
+export interface RestartBackoff {
+  /** Delay after the first quick death, doubled after each further one… */
+  firstMs: number;
+  /** …up to this cap, for as long as the stack runs (no giving up). */
+  maxMs: number;
+  /** A service that stayed up this long is healthy again: its next crash restarts after `firstMs`. */
+  healthyAfterMs: number;
 }
 
 interface Running {
@@ -48,9 +59,7 @@ interface Running {
   restartTimer?: NodeJS.Timeout;
 }
 
-/** A service that stayed up this long is healthy again: its next crash restarts at once-ish. */
-const HEALTHY_AFTER_MS = 30_000;
-const MAX_BACKOFF_MS = 8_000;
+const DEFAULT_BACKOFF: RestartBackoff = { firstMs: 250, maxMs: 8_000, healthyAfterMs: 30_000 };
 
 /**
  * Runs the stack's processes and prefixes their output. A service that dies is reported loudly
@@ -60,9 +69,11 @@ const MAX_BACKOFF_MS = 8_000;
 export class Supervisor {
   private readonly running = new Map<string, Running>();
   private stopping = false;
+  private readonly backoff: RestartBackoff;
 
   constructor(private readonly opts: SupervisorOptions) {
     if (opts.pidDir) mkdirSync(opts.pidDir, { recursive: true });
+    this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
   }
 
   start(spec: ServiceSpec): ChildProcess {
@@ -130,8 +141,9 @@ export class Supervisor {
       this.opts.onFatal(`${name} exited and restarting is off`);
       return;
     }
-    entry.quickDeaths = Date.now() - entry.startedAt >= HEALTHY_AFTER_MS ? 1 : entry.quickDeaths + 1;
-    const delay = Math.min(250 * 2 ** (entry.quickDeaths - 1), MAX_BACKOFF_MS);
+    const { firstMs, maxMs, healthyAfterMs } = this.backoff;
+    entry.quickDeaths = Date.now() - entry.startedAt >= healthyAfterMs ? 1 : entry.quickDeaths + 1;
+    const delay = Math.min(firstMs * 2 ** (entry.quickDeaths - 1), maxMs);
     this.opts.print(name, `!!! restarting ${name} in ${delay} ms`);
     entry.restartTimer = setTimeout(() => {
       if (!this.stopping && !entry.stopped) this.start(entry.spec);

@@ -122,6 +122,21 @@ describe('urgent lane Priority and video lane Fairness, through the API (dev ser
     );
   });
 
+  it("dispatches paid video jobs' activities before free ones queued earlier", async () => {
+    const run = randomUUID().slice(0, 8);
+    const [free, paid] = [`free-${run}`, `paid-${run}`];
+    stack.provider!.setChaos({ delayMs: [600_000, 600_000] });
+    await stack.startWorker('video', { enableNonLocalActivities: false });
+    await Promise.all(Array.from({ length: 20 }, () => requestVideo(free)));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 20);
+    await Promise.all(Array.from({ length: 10 }, () => requestVideo(paid, { plan: 'paid' })));
+    await waitForActivityBacklog(stack, TASK_QUEUES.video, 30);
+
+    const order = await dispatchOrderOfSubmits(30);
+    // The submit activities inherit their run's priority: paid (2) before free (4), whatever came first.
+    assert.deepEqual(order.slice(0, 10), Array(10).fill(paid), `dispatch order: ${order.join(',')}`);
+  });
+
   it("gives a tenant with TENANT_FAIRNESS_WEIGHTS=heavy=4 four dispatches to an unweighted tenant's one", async () => {
     const light = `light-${randomUUID().slice(0, 8)}`;
     stack.provider!.setChaos({ delayMs: [600_000, 600_000] });

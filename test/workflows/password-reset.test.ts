@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -155,6 +155,75 @@ describe('PasswordReset workflow (time-skipping)', function () {
       await redeem(handle, second);
       assert.equal((await handle.result()).outcome, 'redeemed');
     });
+  });
+
+  it('answers a redeem that arrives while a mail is being sent only after it: the mailed token redeems, the replaced one is invalid', async () => {
+    const taskQueue = `pwreset-${randomUUID()}`;
+    const workflowId = `pwreset-test-${randomUUID()}`;
+    // The mail activity hands out known hashes; the second mail stays "being sent" until released.
+    const mailed: string[] = [];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let secondMailSending: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => (secondMailSending = resolve));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: {
+        async sendPasswordResetEmail() {
+          const tokenHash = `hash-${mailed.length + 1}`;
+          mailed.push(tokenHash);
+          if (mailed.length === 2) {
+            secondMailSending();
+            await released;
+          }
+          return { tokenHash, expiresAt: 0 };
+        },
+      },
+    });
+    const request = () =>
+      env.client.workflow.signalWithStart('passwordReset', {
+        workflowId,
+        taskQueue,
+        args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
+        signal: requestResetSignal,
+        signalArgs: [{ userId: 'user-1', email: 'race@example.test' }],
+      });
+    // A failed check must still let the held mail finish, or the worker's shutdown would wait on it.
+    await worker.runUntil(raceRedeems().finally(release));
+    async function raceRedeems() {
+      await request();
+      const handle = env.client.workflow.getHandle<typeof passwordReset>(workflowId);
+      for (let i = 0; i < 100 && (await handle.query(resetStatusQuery)).mailsSent < 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal((await handle.query(resetStatusQuery)).mailsSent, 1, 'the first mail was sent');
+      await env.sleep(COOLDOWN + 1_000);
+      await request();
+      await sending;
+
+      const redeemWith = (tokenHash: string) =>
+        handle.startUpdate(redeemUpdate, {
+          args: [{ tokenHash }],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+        });
+      const replaced = await redeemWith('hash-1');
+      const beingMailed = await redeemWith('hash-2');
+      const during = await handle.query(resetStatusQuery);
+      assert.deepEqual(
+        [during.used, during.mailsSent],
+        [false, 1],
+        'both redeems wait for the mail in flight',
+      );
+
+      release();
+      await rejectedWith(replaced.result(), REDEEM_FAILURE.invalid);
+      assert.deepEqual(await beingMailed.result(), { redeemed: true });
+      const result = await handle.result();
+      assert.deepEqual([result.outcome, result.tokenHash], ['redeemed', 'hash-2']);
+      assert.deepEqual(mailed, ['hash-1', 'hash-2'], 'one mail per request, none sent again for a redeem');
+    }
   });
 
   it('never puts the raw token into workflow history', async () => {
