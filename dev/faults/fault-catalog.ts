@@ -8,6 +8,8 @@ export interface FaultTarget {
   setProviderChaos(update: Partial<ChaosKnobs>): Promise<void>;
   /** The stack's Temporal Web UI. */
   uiUrl: string;
+  /** The health URL of the stack's own object store, when it runs one (the cluster profile). */
+  objectStoreHealthUrl?: string;
 }
 
 export interface Fault {
@@ -143,9 +145,28 @@ export function killApiReplica(service = 'api-1'): Fault {
 }
 
 /**
+ * kill -9 of the cluster's object store (versitygw) while videos are uploaded: an upload that
+ * hits the dead store fails its attempt, and the retry continues the multipart upload named in
+ * the heartbeat (or finds the object already complete). Recovered once a new store process
+ * answers its health URL; the storm's own checks hold it to one stored object per job.
+ */
+export function killObjectStore(): Fault {
+  const kill = killService('object-store', 'object store', (target) => target.objectStoreHealthUrl ?? '');
+  return {
+    ...kill,
+    inject: async (target, windowMs) => {
+      // Said before the kill: an external store (S3_ENDPOINT) is not this stack's to kill.
+      if (!target.objectStoreHealthUrl) throw new Error('this stack runs no object store of its own');
+      await kill.inject(target, windowMs);
+    },
+  };
+}
+
+/**
  * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
- * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads) — the
- * video autoscaler, and the API's replicas and the nginx in front of them.
+ * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads), the
+ * object store the videos go to (recovered once it answers) — the video autoscaler, and the
+ * API's replicas and the nginx in front of them.
  */
 export const CLUSTER_PROFILE: FaultProfile = {
   name: 'cluster',
@@ -153,6 +174,7 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killService('temporal', 'Temporal server'),
     killService('postgres', 'PostgreSQL'),
     killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
+    killObjectStore(),
     // The video lane runs under the autoscaler here: kill it, and one of its replicas.
     killService('autoscaler', 'video autoscaler'),
     ...appFaults(VideoFleet.replicaName(1), [

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freePortRange } from '../../test/support/free-port.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
-import { storedVideosDir } from '../../src/cluster/object-store.js';
+import { objectStoreLayout, storedVideosDir, usesOwnObjectStore } from '../../src/cluster/object-store.js';
 import { loadConfig } from '../../src/config.js';
 
 /** Which script a user runs: `npm start` (dev server) or `npm run start:cluster` (PostgreSQL, Temporal server, Web UI server). */
@@ -23,6 +23,8 @@ export interface NpmStartStack {
   providerUrl: string;
   temporalAddress: string;
   uiUrl: string;
+  /** The health URL of the cluster's own object store (versitygw), when it runs one. */
+  objectStoreHealthUrl?: string;
   profile: StackProfile;
   /** Everything the stack printed so far (supervisor lines and every service's output). */
   output(): string;
@@ -76,9 +78,14 @@ export async function startNpmStack(
   const ports = await stackPorts(profile);
   const stackEnv = { TEMPORAL_ADDRESS: '', DATA_DIR: dataDir, ...ports, LOG_LEVEL: 'warn', ...env };
   // start:cluster puts videos in its own bucket unless the settings say otherwise.
-  const storageDir = storedVideosDir(
-    loadConfig({ ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }), ...process.env, ...stackEnv }),
-  );
+  const config = loadConfig({
+    ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }),
+    ...process.env,
+    ...stackEnv,
+  });
+  const storageDir = storedVideosDir(config);
+  const objectStoreHealthUrl =
+    profile === 'cluster' && usesOwnObjectStore(config) ? objectStoreLayout(config).healthUrl : undefined;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, ENTRY[profile])], {
     cwd: root,
@@ -134,6 +141,7 @@ export async function startNpmStack(
     providerUrl: `http://127.0.0.1:${ports.PROVIDER_SIM_PORT}`,
     temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,
     uiUrl: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
+    objectStoreHealthUrl,
     profile,
     output: () => output,
     pid: (name) => {
