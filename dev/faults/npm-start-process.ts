@@ -57,6 +57,8 @@ async function stackPorts(profile: StackProfile): Promise<Record<string, string>
       CLUSTER_PORT_BASE: String(base),
       CLUSTER_POSTGRES_PORT: String(postgres),
       CLUSTER_OBJECT_STORE_PORT: String(await freePort()),
+      // The autoscaler's default port may be another stack's on a shared machine.
+      AUTOSCALE_METRICS_PORT: String(await freePort()),
     });
   }
   return ports;

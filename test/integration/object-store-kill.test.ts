@@ -9,6 +9,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { CLUSTER_PROFILE, type FaultTarget } from '../../dev/faults/fault-catalog.js';
+import type { ChaosKnobs } from '../../dev/provider/chaos.js';
 import {
   createDownloadActivities,
   type DownloadProgress,
@@ -58,9 +59,11 @@ describe('object store killed mid-upload (kill -9 object store)', function () {
     await store?.stop();
   });
 
+  /** What the fault asked of the provider (here the test's file server stands in for it). */
+  const chaos: Array<Partial<ChaosKnobs>> = [];
   const target = (): FaultTarget => ({
     pid: (name) => (name === 'object-store' ? store.pid() : undefined),
-    setProviderChaos: async () => undefined,
+    setProviderChaos: async (update) => void chaos.push(update),
     uiUrl: '',
     objectStoreHealthUrl: store.healthUrl,
   });
@@ -102,6 +105,11 @@ describe('object store killed mid-upload (kill -9 object store)', function () {
     );
     assert.ok(killed, 'the store was killed mid-upload');
     await killed;
+    assert.deepEqual(
+      chaos,
+      [{ fileBytesPerSecond: 16 * 1024 }, { fileBytesPerSecond: 0 }],
+      "the provider's files were slowed before the kill, and set free after it",
+    );
     assert.ok(firstError, 'the attempt that uploaded to the dead store failed');
     assert.ok(
       !(firstError instanceof ApplicationFailure && firstError.nonRetryable),
