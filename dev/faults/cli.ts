@@ -19,7 +19,8 @@ worker, the urgent worker; the SMTP sink down; the provider answering 5xx; the p
 unreachable. Prints a table and writes JSON; exits 1 if anything was lost.
 
 With --profile cluster it starts \`npm run start:cluster\` instead, and kills the Temporal
-server, PostgreSQL and the Web UI server as well as the app's processes.
+server, PostgreSQL, the Web UI server, the object store, the video autoscaler and one of its
+worker replicas, one API replica and nginx as well as the app's processes.
 
   --profile <name>   dev-server (default) or cluster
   --rate <n/min>     webhook rate of the storm (default 1500/min)

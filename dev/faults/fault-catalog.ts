@@ -8,6 +8,8 @@ export interface FaultTarget {
   setProviderChaos(update: Partial<ChaosKnobs>): Promise<void>;
   /** The stack's Temporal Web UI. */
   uiUrl: string;
+  /** The health URL of the stack's own object store, when it runs one (the cluster profile). */
+  objectStoreHealthUrl?: string;
 }
 
 export interface Fault {
@@ -142,10 +144,46 @@ export function killApiReplica(service = 'api-1'): Fault {
   };
 }
 
+/** How slow the provider's files are before the store dies, and for how long (see below). */
+const UPLOAD_BYTES_PER_SECOND = 16 * 1024;
+const UPLOADS_OPEN_MS = 3_000;
+
+/**
+ * kill -9 of the cluster's object store (versitygw) while videos are uploaded. The storm's
+ * files are small (64 KB, one part): at full speed an upload is open for milliseconds and a
+ * kill seldom meets one, so the provider's files are first slowed to 16 KB/s for 3 s — every
+ * download begun then holds an open multipart upload when the store dies, and sends its part
+ * after. One that meets the dead store fails its attempt; the retry continues the upload named
+ * in the heartbeat (or finds the object complete). Recovered once a new store process answers
+ * its health URL; the storm's own checks hold it to one stored object per job.
+ */
+export function killObjectStore(): Fault {
+  const kill = killService('object-store', 'object store', (target) => target.objectStoreHealthUrl ?? '');
+  return {
+    ...kill,
+    what:
+      'SIGKILL to object-store with uploads open (provider files slowed to 16 KB/s for 3 s first); ' +
+      'the supervisor restarts it',
+    inject: async (target, windowMs) => {
+      // Said before the kill: an external store (S3_ENDPOINT) is not this stack's to kill.
+      if (!target.objectStoreHealthUrl) throw new Error('this stack runs no object store of its own');
+      await target.setProviderChaos({ fileBytesPerSecond: UPLOAD_BYTES_PER_SECOND });
+      try {
+        await sleep(UPLOADS_OPEN_MS);
+        await kill.inject(target, windowMs);
+      } finally {
+        // Downloads already begun keep their pace: they finish (and upload) after the kill.
+        await target.setProviderChaos({ fileBytesPerSecond: 0 });
+      }
+    },
+  };
+}
+
 /**
  * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
- * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads) — the
- * video autoscaler, and the API's replicas and the nginx in front of them.
+ * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads), the
+ * object store the videos go to (recovered once it answers) — the video autoscaler, and the
+ * API's replicas and the nginx in front of them.
  */
 export const CLUSTER_PROFILE: FaultProfile = {
   name: 'cluster',
@@ -153,6 +191,7 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killService('temporal', 'Temporal server'),
     killService('postgres', 'PostgreSQL'),
     killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
+    killObjectStore(),
     // The video lane runs under the autoscaler here: kill it, and one of its replicas.
     killService('autoscaler', 'video autoscaler'),
     ...appFaults(VideoFleet.replicaName(1), [

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { storedVideosDir } from '../../src/cluster/object-store.js';
+import { objectStoreLayout, storedVideosDir, usesOwnObjectStore } from '../../src/cluster/object-store.js';
 import { loadConfig } from '../../src/config.js';
 import { launchStack, type StackProfileName } from '../../test/support/stack-launcher.js';
 
@@ -11,6 +11,8 @@ export interface NpmStartStack {
   dataDir: string;
   /** Where the stored videos are files: DATA_DIR/videos, or the cluster's own bucket folder. */
   storageDir: string;
+  /** The cluster's own object store's health URL (undefined when S3_ENDPOINT names another store). */
+  objectStoreHealthUrl?: string;
   apiUrl: string;
   providerUrl: string;
   temporalAddress: string;
@@ -44,10 +46,16 @@ export async function startNpmStack(
   const { dataDir } = stack;
   // start:cluster puts videos in its own bucket unless the settings say otherwise.
   let storageDir: string;
+  let objectStoreHealthUrl: string | undefined;
   try {
-    storageDir = storedVideosDir(
-      loadConfig({ ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }), ...process.env, ...stack.env }),
-    );
+    const config = loadConfig({
+      ...(profile === 'cluster' && { STORAGE_BACKEND: 's3' }),
+      ...process.env,
+      ...stack.env,
+    });
+    storageDir = storedVideosDir(config);
+    objectStoreHealthUrl =
+      profile === 'cluster' && usesOwnObjectStore(config) ? objectStoreLayout(config).healthUrl : undefined;
   } catch (err) {
     await stack.stop();
     throw err;
@@ -55,6 +63,7 @@ export async function startNpmStack(
   return {
     dataDir,
     storageDir,
+    objectStoreHealthUrl,
     apiUrl: stack.apiUrl,
     providerUrl: stack.providerUrl,
     temporalAddress: stack.temporalAddress,

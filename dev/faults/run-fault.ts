@@ -19,7 +19,7 @@ import { startResetTraffic, waitForResetMails } from './reset-traffic.js';
 
 /** What a fault run needs of a stack: its addresses, its data folder and its processes' PIDs. */
 export type FaultStack = Pick<NpmStartStack, 'dataDir' | 'apiUrl' | 'providerUrl' | 'uiUrl' | 'pid'> &
-  Partial<Pick<NpmStartStack, 'storageDir'>>;
+  Partial<Pick<NpmStartStack, 'storageDir' | 'objectStoreHealthUrl'>>;
 
 export interface FaultRunOptions {
   stack: FaultStack;
@@ -122,6 +122,7 @@ export async function runFault(opts: FaultRunOptions): Promise<FaultResult> {
     pid: (service) => stack.pid(service),
     setProviderChaos: (update) => provider.setChaos(update),
     uiUrl: stack.uiUrl,
+    objectStoreHealthUrl: stack.objectStoreHealthUrl,
   };
   await opts.fault.inject(target, opts.windowMs);
   const faultEnd = Date.now();

@@ -21,12 +21,16 @@ export interface ObjectStoreLayout {
   credentialsFile: string;
   port: number;
   endpoint: string;
+  /** Answers 200 without credentials while the store serves: for probes after a restart. */
+  healthUrl: string;
 }
 
 export interface ObjectStoreCredentials {
   accessKeyId: string;
   secretAccessKey: string;
 }
+
+const HEALTH_PATH = '/health';
 
 /** start:cluster runs its own object store when videos go to S3 and no endpoint is given. */
 export function usesOwnObjectStore(config: Config): boolean {
@@ -43,6 +47,7 @@ export function objectStoreLayout(config: Config): ObjectStoreLayout {
     credentialsFile: join(dir, 'credentials.json'),
     port,
     endpoint: `http://127.0.0.1:${port}`,
+    healthUrl: `http://127.0.0.1:${port}${HEALTH_PATH}`,
   };
 }
 
@@ -79,6 +84,8 @@ export function objectStoreService(
       '--port',
       `127.0.0.1:${layout.port}`,
       '--quiet',
+      '--health',
+      HEALTH_PATH,
       'posix',
       '--sidecar',
       layout.metaDir,

@@ -11,6 +11,12 @@ export interface TestObjectStore {
   /** The app's configuration pointing at the store, as start:cluster hands it to its children. */
   config: Config;
   output: string[];
+  /** Its current process, if it runs. */
+  pid(): number | undefined;
+  /** Answers 200 while the store serves. */
+  healthUrl: string;
+  /** Starts it again after a kill, as the cluster's supervisor does, and waits for the bucket. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,15 +37,25 @@ export async function startTestObjectStore(env: Record<string, string> = {}): Pr
     await supervisor.stopAll();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  try {
-    const store = await startObjectStore(
+  // Restarts are the caller's (restart()), so a test decides how long the store stays down.
+  const start = () =>
+    startObjectStore(
       loadConfig({ ...base, STORAGE_BACKEND: 's3' }),
       clusterBinaries().objectStore,
       (spec) => supervisor.start(spec),
       Date.now() + 20_000,
       () => undefined,
     );
-    return { config: loadConfig({ ...base, ...store.env }), output, stop };
+  try {
+    const store = await start();
+    return {
+      config: loadConfig({ ...base, ...store.env }),
+      output,
+      pid: () => supervisor.process('object-store')?.pid,
+      healthUrl: store.layout.healthUrl,
+      restart: async () => void (await start()),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
