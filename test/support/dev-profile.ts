@@ -12,6 +12,8 @@ export interface DevProfile {
   temporalAddress: string;
   /** Where its SMTP sink keeps each mail as an `.eml` file. */
   mailDir: string;
+  /** Its DATA_DIR (the supervisor writes each service's PID to `run/<name>.pid` there). */
+  dataDir: string;
   /** Everything the stack printed so far (for failure messages). */
   output(): string;
   /** Ctrl-C, as a user stops it; the whole process group is killed if that does not end it. */
@@ -97,6 +99,7 @@ export async function startDevProfile(opts: { env?: Record<string, string>; upWi
     providerUrl: `http://127.0.0.1:${provider}`,
     temporalAddress: `127.0.0.1:${temporal}`,
     mailDir: join(dataDir, 'mail'),
+    dataDir,
     output: () => output,
     stop,
   };
