@@ -108,6 +108,7 @@ export async function runStorm(opts: RunStormOptions): Promise<StormSummary> {
         .filter(([s]) => s !== '202')
         .reduce((n, [, c]) => n + c, 0),
     },
+    submitAnswers: { ...submitStatuses },
     webhooks: webhookSection(stats),
     ackLatencyMs: stats.ackLatencyMs,
     submitLatencyMs: submitLatency.summary(),

@@ -8,6 +8,8 @@ export interface StormSummary {
   mode: StormMode;
   elapsedMs: number;
   jobs: { requested: number; created: number; submitted: number; adopted: number; submitRefused: number };
+  /** Every `POST /videos` answer by `answerKey` (`202`; `503` only with Retry-After) or `network`. */
+  submitAnswers: Record<string, number>;
   webhooks: {
     events: number;
     attempts: number;

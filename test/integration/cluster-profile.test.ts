@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,27 +21,35 @@ import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { stackPorts } from '../support/stack-ports.js';
 import { removePostgresHome } from '../../src/cluster/postgres-home.js';
 import { stackProcesses } from '../support/stack-processes.js';
+import { portsHeldBy, stillListening } from '../support/listening-ports.js';
+import { processAlive } from '../support/process-alive.js';
+import { processTree } from '../support/process-tree.js';
+import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
 
 /**
  * `npm run start:cluster` as a user runs it, from an empty DATA_DIR: PostgreSQL, the Temporal
  * server on it, the Web UI server and the app services. A password reset reaches the SMTP
  * sink; Ctrl-C leaves no process behind; a second start finds the open job of the first and
- * changes neither the schema nor the namespace.
+ * changes neither the schema nor the namespace. The first start runs in `before` (what it
+ * printed is kept for the first test); a test that stopped the stack leaves the next one to
+ * start it again, so each test runs alone or in any order.
  */
 describe('cluster profile (npm run start:cluster)', function () {
   this.timeout(300_000);
   const root = new URL('../../', import.meta.url).pathname;
   const apiKey = DEV_DEFAULTS.apiKey;
-  const videoId = 'cluster-open-job';
   let dataDir: string;
   let env: Record<string, string>;
   let ports: Record<'api' | 'temporal' | 'ui' | 'postgres' | 'objectStore' | 'provider', number>;
   let schemaTarget: SchemaTarget;
   let firstVersions: Record<string, string | undefined>;
   let firstCerts: string[];
+  /** What the first start, from the empty DATA_DIR, printed. */
+  let firstOutput: string;
   let stack: ChildProcess | undefined;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-cluster-'));
     const settings = await stackPorts('cluster');
     const port = (setting: string) => Number(settings[setting]);
@@ -61,10 +69,22 @@ describe('cluster profile (npm run start:cluster)', function () {
       postgresBinDir: findPostgresBinDir(),
       port: ports.postgres,
     };
+    const { output, up } = startStack();
+    await up;
+    firstOutput = output();
+    firstVersions = await schemaVersions(schemaTarget);
+    const tls = tlsFiles();
+    firstCerts = [tls.caFile, tls.serverCertFile, tls.clientCertFile].map((f) => readFileSync(f, 'utf8'));
   });
+  // A test that stopped the stack (Ctrl-C) leaves it to the next test to start it again.
+  beforeEach(async function () {
+    this.timeout(300_000);
+    if (!running()) await startStack().up;
+  });
+  const running = () => stack !== undefined && stack.exitCode === null && stack.signalCode === null;
   // The stack runs in its own process group, kept from test to test; a failure takes all of it down.
   function killStack(): void {
-    if (stack?.pid && stack.exitCode === null) {
+    if (stack?.pid && running()) {
       try {
         process.kill(-stack.pid, 'SIGKILL');
       } catch {
@@ -75,7 +95,13 @@ describe('cluster profile (npm run start:cluster)', function () {
   afterEach(function () {
     if (this.currentTest?.state === 'failed') killStack();
   });
-  after(() => {
+  after(async function () {
+    this.timeout(120_000);
+    if (running()) {
+      const timer = setTimeout(killStack, 90_000);
+      await stopWithCtrlC(stack!);
+      clearTimeout(timer);
+    }
     killStack();
     removePostgresHome(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
@@ -115,7 +141,7 @@ describe('cluster profile (npm run start:cluster)', function () {
   }
 
   /** The job's run status and workflow state, once its workflow has applied the first event. */
-  async function videoJob(): Promise<{ runStatus: string; status?: string }> {
+  async function videoJob(videoId: string): Promise<{ runStatus: string; status?: string }> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const res = await api(`/videos/${videoId}`);
@@ -128,9 +154,7 @@ describe('cluster profile (npm run start:cluster)', function () {
   }
 
   it('comes up from nothing: database cluster, schema, namespace, Web UI, API', async () => {
-    const { child, output, up } = startStack();
-    await up;
-    const text = output();
+    const text = firstOutput;
     assert.match(text, /TLS certificates made \(CA, server, client\)/);
     assert.match(text, /PostgreSQL database cluster created/);
     assert.match(text, /schema temporal: created/);
@@ -151,14 +175,11 @@ describe('cluster profile (npm run start:cluster)', function () {
       namespaces.namespaces.some((n) => n.namespaceInfo.name === 'default'),
       'the Web UI server reaches the Temporal server and sees the namespace',
     );
-    firstVersions = await schemaVersions(schemaTarget);
     assert.ok(firstVersions.temporal && firstVersions.temporal_visibility, JSON.stringify(firstVersions));
-    assert.ok(child.pid);
     const tls = tlsFiles();
     for (const key of [tls.serverKeyFile, tls.clientKeyFile, join(tls.dir, 'ca-key.pem')]) {
       assert.equal(statSync(key).mode & 0o777, 0o600, `${key} is readable by its owner only`);
     }
-    firstCerts = [tls.caFile, tls.serverCertFile, tls.clientCertFile].map((f) => readFileSync(f, 'utf8'));
   });
 
   /** The TLS files start:cluster makes in its DATA_DIR. */
@@ -211,10 +232,12 @@ describe('cluster profile (npm run start:cluster)', function () {
   });
 
   it('delivers a password reset to the SMTP sink', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const email = `cluster-${tag}@example.com`;
     const res = await api('/password-resets', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'u-cluster', email: 'cluster@example.com' }),
+      body: JSON.stringify({ userId: `u-cluster-${tag}`, email }),
     });
     assert.equal(res.status, 202);
     const mailDir = join(dataDir, 'mail');
@@ -222,10 +245,10 @@ describe('cluster profile (npm run start:cluster)', function () {
     let found = false;
     while (!found && Date.now() < deadline) {
       const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
-      found = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes('cluster@example.com'));
+      found = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
       if (!found) await new Promise((r) => setTimeout(r, 500));
     }
-    assert.ok(found, 'a mail to cluster@example.com arrived in the sink');
+    assert.ok(found, `a mail to ${email} arrived in the sink`);
   });
 
   it("stores a finished video in the object store's bucket, and GET /videos/:id names the object", async () => {
@@ -274,39 +297,37 @@ describe('cluster profile (npm run start:cluster)', function () {
     assert.ok(!existsSync(join(dataDir, 'videos')), 'nothing went to the local folder');
   });
 
-  it('opens a job from a signed webhook, and Ctrl-C leaves nothing behind', async () => {
+  /** Opens a job with a signed webhook, as the provider would, and returns its id. */
+  async function openJob(): Promise<string> {
+    const videoId = `cluster-open-${randomUUID().slice(0, 8)}`;
+    const messageId = `msg_${videoId}`;
     const body = JSON.stringify({ id: `pred-${videoId}`, status: 'processing', output: null, error: null });
     const now = new Date();
-    const signature = new Webhook(DEV_DEFAULTS.replicateSecret).sign('msg_cluster_open', now, body);
+    const signature = new Webhook(DEV_DEFAULTS.replicateSecret).sign(messageId, now, body);
     const urlKeys = parseUrlTokenKeys([DEV_DEFAULTS.webhookUrlKey]);
     const res = await fetch(videoWebhookUrl(`http://127.0.0.1:${ports.api}`, urlKeys, videoId, 'acme'), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'webhook-id': 'msg_cluster_open',
+        'webhook-id': messageId,
         'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
         'webhook-signature': signature,
       },
       body,
     });
     assert.equal(res.status, 202);
-    assert.deepEqual(await videoJob(), { runStatus: 'RUNNING', status: 'processing' });
-
-    assert.equal(await stopWithCtrlC(stack!), 0);
-    await new Promise((r) => setTimeout(r, 1_000));
-    assert.deepEqual(stackProcesses(dataDir), [], 'PostgreSQL and every other process stopped');
-    const portsInUse = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
-    for (const port of [ports.api, ports.temporal, ports.ui, ports.postgres, ports.objectStore]) {
-      assert.ok(!portsInUse.includes(`127.0.0.1:${port} `), `port ${port} is free again`);
-    }
-  });
+    assert.deepEqual(await videoJob(videoId), { runStatus: 'RUNNING', status: 'processing' });
+    return videoId;
+  }
 
   it('a second start keeps the open job and changes no schema and no namespace', async () => {
-    const { child, output, up } = startStack();
+    const videoId = await openJob();
+    assert.equal(await stopWithCtrlC(stack!), 0);
+    const { output, up } = startStack();
     await up;
     const text = output();
     assert.deepEqual(
-      await videoJob(),
+      await videoJob(videoId),
       { runStatus: 'RUNNING', status: 'processing' },
       'the job opened before the restart is still open',
     );
@@ -324,6 +345,68 @@ describe('cluster profile (npm run start:cluster)', function () {
     assert.match(text, /namespace default: found; search attributes found/);
     assert.match(text, /bucket floodgate-videos found/);
     assert.deepEqual(await schemaVersions(schemaTarget), firstVersions);
-    assert.equal(await stopWithCtrlC(child), 0);
+  });
+
+  it('Ctrl-C leaves nothing behind: every process the stack started and every port it held', async () => {
+    // What runs now: the start:cluster process and everything below it, by parent and by group.
+    const tree = processTree(stack!.pid!);
+    const pids = new Set(tree.map((p) => p.pid));
+    // Each supervised service (the autoscaler's video replicas too) writes DATA_DIR/run/<name>.pid.
+    const runDir = join(dataDir, 'run');
+    const services = Object.fromEntries(
+      readdirSync(runDir)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => [f.slice(0, -'.pid'.length), Number(readFileSync(join(runDir, f), 'utf8'))]),
+    );
+    const replicas = loadConfig(env).cluster.apiReplicas;
+    const expected = [
+      ...Array.from({ length: replicas }, (_, i) => `api-${i + 1}`),
+      'nginx',
+      'worker-urgent',
+      'smtp-sink',
+      'provider-sim',
+      'autoscaler',
+      VideoFleet.replicaName(1),
+      'object-store',
+      'postgres',
+      'temporal',
+      'temporal-ui',
+    ];
+    for (const name of expected) {
+      assert.ok(services[name] && pids.has(services[name]), `${name} runs in the stack's tree`);
+    }
+    for (const [name, pid] of Object.entries(services)) {
+      assert.ok(pids.has(pid), `${name} (pid ${pid}) is in the stack's tree`);
+    }
+    const held = portsHeldBy(pids);
+    for (const port of [
+      ports.api,
+      ports.temporal,
+      ports.ui,
+      ports.postgres,
+      ports.objectStore,
+      ports.provider,
+    ])
+      assert.ok(
+        held.includes(`tcp:${port}`),
+        `tcp:${port} is among the ports the stack holds: ${held.join(' ')}`,
+      );
+
+    assert.equal(await stopWithCtrlC(stack!), 0);
+    // Its direct children are reaped before it exits; grandchildren (nginx's workers,
+    // PostgreSQL's backends) get a few seconds to follow their parent out.
+    const deadline = Date.now() + 10_000;
+    let left = tree.filter((p) => processAlive(p.pid));
+    while ((left.length > 0 || stillListening(held).length > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      left = tree.filter((p) => processAlive(p.pid));
+    }
+    assert.deepEqual(
+      left.map((p) => `${p.pid} ${p.args}`),
+      [],
+      `processes of the stack still alive (of ${tree.length})`,
+    );
+    assert.deepEqual(stillListening(held), [], 'ports the stack held, still listened on');
+    assert.deepEqual(stackProcesses(dataDir), [], 'no process names the DATA_DIR');
   });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { watchMailFolder, type MailFolderWatch } from '../../bench/mail-folder-watch.js';
 import { scrapeCounterTotal } from '../../bench/prometheus-histogram.js';
@@ -7,6 +9,7 @@ import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { loadConfig } from '../../src/config.js';
 import { startDevProfile, type DevProfile } from '../support/dev-profile.js';
 import { freePort } from '../support/free-port.js';
+import { processAlive } from '../support/process-alive.js';
 
 /**
  * `npm start` with STACK_URGENT_SERVER=own: password resets start on a second dev server, so
@@ -58,7 +61,7 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
       body: JSON.stringify(body),
     });
 
-  it('names both servers and both Web UIs in the banner, and is ready only with both', async () => {
+  it('names both servers and both Web UIs in the banner, and is ready with both up', async () => {
     assert.match(stack.output(), new RegExp(`Urgent lane +${urgentAddress.replace(/\./g, '\\.')}`));
     assert.match(stack.output(), /temporal-urgent\.sqlite/);
     const ready = await fetch(`${stack.apiUrl}/readyz`);
@@ -116,5 +119,48 @@ describe('the urgent lane on a Temporal server of its own (STACK_URGENT_SERVER=o
       status = (await job.describe()).status.name;
     }
     assert.equal(status, 'COMPLETED');
+  });
+
+  /** Polls /readyz (its answer is cached 1 s) until it answers `status`; the last answer either way. */
+  async function readyzUntil(status: number, withinMs: number): Promise<{ status: number; body: string }> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const res = await fetch(`${stack.apiUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
+      const answer = { status: res.status, body: await res.text() };
+      if (answer.status === status || Date.now() > deadline) return answer;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  // Last: it takes the urgent server down (the supervisor brings it back on the same SQLite file).
+  it("is not ready while the urgent lane's server is down, and ready again once the supervisor restarted it", async () => {
+    const pidFile = join(stack.dataDir, 'run', 'temporal-urgent.pid');
+    const killed = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(processAlive(killed), `the urgent server runs as pid ${killed}`);
+    assert.equal((await readyzUntil(200, 10_000)).status, 200, 'ready before the kill');
+
+    // Down first as a hung server (SIGSTOP: it takes connections and never answers): a plain
+    // kill is back within about a second, inside the client's retry budget and readiness's 1 s
+    // cache, so /readyz might never see it. Then it dies and the supervisor starts a new one.
+    process.kill(killed, 'SIGSTOP');
+    let down: { status: number; body: string };
+    try {
+      down = await readyzUntil(503, 15_000);
+    } finally {
+      process.kill(killed, 'SIGKILL');
+    }
+    assert.equal(down.status, 503, `readiness with the urgent server down: ${down.body}`);
+    assert.match(down.body, /"temporal":"unreachable"/);
+
+    const back = await readyzUntil(200, 90_000);
+    assert.equal(
+      back.status,
+      200,
+      `readiness after the restart: ${back.body}\n${stack.output().slice(-2_000)}`,
+    );
+    const restarted = Number(readFileSync(pidFile, 'utf8'));
+    assert.notEqual(restarted, killed, 'a new urgent server process');
+    assert.ok(processAlive(restarted));
+    assert.equal(processAlive(killed), false);
   });
 });

@@ -2,7 +2,7 @@ import { launchStack, type LaunchedStack } from './stack-launcher.js';
 
 export type DevProfile = Pick<
   LaunchedStack,
-  'apiUrl' | 'uiUrl' | 'providerUrl' | 'temporalAddress' | 'mailDir' | 'output' | 'stop'
+  'apiUrl' | 'uiUrl' | 'providerUrl' | 'temporalAddress' | 'mailDir' | 'dataDir' | 'output' | 'stop'
 >;
 
 /**

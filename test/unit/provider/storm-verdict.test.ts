@@ -20,6 +20,7 @@ function cleanRun(): StormSummary {
     mode: 'submit',
     elapsedMs: 1_000,
     jobs: { requested: 2, created: 2, submitted: 2, adopted: 0, submitRefused: 0 },
+    submitAnswers: { '202': 2 },
     webhooks: {
       events: 6,
       attempts: 6,
