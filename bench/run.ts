@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   clusterVideoBudgetProfile,
   clusterAdmissionProfile,
-  clusterOwnUrgentServerProfile,
+  clusterOneServerProfile,
   clusterProfile,
   devInMemoryProfile,
   devNoEagerProfile,
@@ -39,7 +39,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               dev = npm start; cluster = npm run start:cluster (default: both, side by side);
               cluster-budget = start:cluster with a 150/s budget for the video namespace (A/B);
               cluster-admission = start:cluster with webhook admission control on (A/B);
-              cluster-urgent-server = start:cluster with STACK_URGENT_SERVER=own (A/B);
+              cluster-one-server = start:cluster with one Temporal server for both lanes (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -56,7 +56,7 @@ const PROFILES: Record<string, StackProfile> = {
   cluster: clusterProfile,
   'cluster-budget': clusterVideoBudgetProfile,
   'cluster-admission': clusterAdmissionProfile,
-  'cluster-urgent-server': clusterOwnUrgentServerProfile,
+  'cluster-one-server': clusterOneServerProfile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

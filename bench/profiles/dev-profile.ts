@@ -6,9 +6,10 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
-import { freePort, freePortRange } from '../../test/support/free-port.js';
+import { connect } from 'node:net';
+import { freePort } from '../../test/support/free-port.js';
 import { launchStack, type LaunchedStack } from '../../test/support/stack-launcher.js';
-import { clusterServerMetricsPort } from '../../test/support/stack-ports.js';
+import { clusterServerMetricsPort, urgentServerMetricsPort } from '../../test/support/stack-ports.js';
 import { createChildOutput } from '../child-output.js';
 import { waitForHttp, waitForPollers } from '../readiness.js';
 import type { ProfileStartOptions, RunningStack, StackProfile } from './stack-profile.js';
@@ -110,26 +111,13 @@ export const clusterAdmissionProfile: StackProfile = {
 };
 
 /**
- * Lever A/B: the cluster profile with STACK_URGENT_SERVER=own, the urgent lane on a second
- * Temporal server of the profile's own (same PostgreSQL and mTLS). The resets' histories and
- * server metrics are read from that server.
+ * Lever A/B: the cluster profile with one Temporal server for both lanes (STACK_URGENT_SERVER=shared),
+ * resets in a namespace of their own there, as the profile ran before the urgent lane had a
+ * server of its own.
  */
-export const clusterOwnUrgentServerProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, urgent lane on a server of its own (STACK_URGENT_SERVER=own)',
-  async start(opts) {
-    const [base, uiPort] = [await freePortRange(10), await freePort()];
-    const stack = await startDevStack(opts, false, true, {
-      STACK_URGENT_SERVER: 'own',
-      URGENT_TEMPORAL_PORT: String(base + 9),
-      CLUSTER_URGENT_PORT_BASE: String(base),
-      URGENT_TEMPORAL_UI_PORT: String(uiPort),
-    });
-    const urgentServer = {
-      temporalAddress: `127.0.0.1:${base + 9}`,
-      serverMetricsUrl: `http://127.0.0.1:${base + 8}/metrics`,
-    };
-    return { ...stack, resets: { ...stack, ...urgentServer } };
-  },
+export const clusterOneServerProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, one server for both lanes (STACK_URGENT_SERVER=shared)',
+  start: (opts) => startDevStack(opts, false, true, { STACK_URGENT_SERVER: 'shared' }),
 };
 
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
@@ -215,7 +203,19 @@ async function startDevStack(
       await memoryServer?.stop();
     };
     const { clientEnv, config } = clientSettings(stack);
+    // A cluster stack that runs the urgent lane's own server has its resets there (whatever the
+    // code's default was at a checkout's commit): their histories and that server's metrics.
+    const urgentPort = Number(stack.env.URGENT_TEMPORAL_PORT);
+    const ownUrgentServer = cluster && (await accepts(urgentPort));
     return {
+      ...(ownUrgentServer && {
+        resets: {
+          apiUrl: stack.apiUrl,
+          temporalAddress: `127.0.0.1:${urgentPort}`,
+          serverMetricsUrl: `http://127.0.0.1:${urgentServerMetricsPort(stack.env)}/metrics`,
+          mailDir: stack.mailDir,
+        },
+      }),
       apiUrl: stack.apiUrl,
       apiKey: config.api.apiKeys[0]!,
       providerUrl: stack.providerUrl,
@@ -254,4 +254,19 @@ async function waitForLanePollers(config: Config, temporalAddress: string): Prom
   } finally {
     await client.connection.close();
   }
+}
+
+/** Whether something listens on 127.0.0.1:`port` (a stack's urgent server, once it is up). */
+function accepts(port: number): Promise<boolean> {
+  if (!Number.isInteger(port) || port <= 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }

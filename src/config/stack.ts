@@ -26,7 +26,7 @@ export const stackLaneSettings = {
   /** `own`: a second Temporal server for the urgent lane, so resets never queue behind video tasks. */
   STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared').meta({
     description:
-      '`own`: the urgent lane gets a Temporal server of its own, with its own Web UI, and the API and workers get its `URGENT_TEMPORAL_ADDRESS`. `npm start` runs a dev server (`DATA_DIR/temporal-urgent.sqlite`; `URGENT_TEMPORAL_DEV_SERVER_ARGS`, not `TEMPORAL_DEV_SERVER_ARGS`, applies to it); `start:cluster` a second server on the same PostgreSQL (databases `temporal_urgent`, `temporal_urgent_visibility`) and mTLS, its frontend on `URGENT_TEMPORAL_PORT` (below 32768)',
+      '`own`: the urgent lane gets a Temporal server of its own, with its own Web UI, and the API and workers get its `URGENT_TEMPORAL_ADDRESS`. `npm start` runs a dev server (`DATA_DIR/temporal-urgent.sqlite`; `URGENT_TEMPORAL_DEV_SERVER_ARGS`, not `TEMPORAL_DEV_SERVER_ARGS`, applies to it); `start:cluster` (where `own` is the default) a second server on the same PostgreSQL (databases `temporal_urgent`, `temporal_urgent_visibility`) and mTLS, its frontend on `URGENT_TEMPORAL_PORT` (below 32768); `shared`: one server for both lanes',
   }),
 };
 

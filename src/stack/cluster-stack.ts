@@ -76,11 +76,13 @@ export interface ClusterStack {
 export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
   const userEnv = opts.env ?? {};
   // The production shape, unless the user's settings say otherwise: the video lane follows its
-  // backlog, and password resets run in a namespace of their own, which the server schedules and
-  // limits apart from the video jobs'.
+  // backlog, and password resets run in a namespace of their own on a Temporal server of their
+  // own, so a video burst keeps neither their workers nor their server busy (measured in
+  // docs/performance.md; STACK_URGENT_SERVER=shared runs one server for both lanes).
   const settings = {
     VIDEO_AUTOSCALE: 'on',
     URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
+    STACK_URGENT_SERVER: 'own',
     STORAGE_BACKEND: 's3',
     ...process.env,
     ...userEnv,

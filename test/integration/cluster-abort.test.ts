@@ -34,6 +34,7 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
     squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
     const abort = new AbortController();
     let abortedAt = 0;
+    let squatting = false;
     const starting = startCluster({
       env: {
         TEMPORAL_ADDRESS: '',
@@ -44,9 +45,10 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
       },
       signal: abort.signal,
       startTimeoutMs: 100_000,
-      // The namespace line comes last before the app starts and the wait for its API begins.
+      // The object store's line comes last before the app starts and the wait for its API begins.
       print: (service, line) => {
-        if (service === 'stack' && line.startsWith('namespace ') && !abortedAt) {
+        if (service === 'stack' && line.startsWith('object store ') && !squatting) {
+          squatting = true;
           squatter.listen(api, '127.0.0.1');
           setTimeout(() => {
             abortedAt = Date.now();

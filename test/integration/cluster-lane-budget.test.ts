@@ -38,6 +38,8 @@ describe('cluster profile: a budget for the video namespace on the engine does n
       env: {
         ...(await clusterTestEnv(dataDir)),
         CLUSTER_DYNAMIC_CONFIG_FILE: dynamicConfig,
+        // Both lanes on one server: the budget is what keeps the urgent namespace's capacity there.
+        STACK_URGENT_SERVER: 'shared',
         // Each API replica's readiness checks are requests in the video namespace too: one
         // replica keeps the stack's own traffic under this tiny budget, so only the flood hits it.
         API_REPLICAS: '1',

@@ -6,14 +6,14 @@ import type { Client } from '@temporalio/client';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
-import { freePort, freePortRange } from '../support/free-port.js';
 
 /**
- * `npm run start:cluster` with STACK_URGENT_SERVER=own: the urgent lane on a second Temporal
- * server of the profile's own (same binary, PostgreSQL and mTLS; its own databases, ports and Web
- * UI). A reset runs there and nowhere else, and the API is ready only while that server serves it.
+ * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
+ * second Temporal server of the profile's own (same binary, PostgreSQL and mTLS; its own
+ * databases, ports and Web UI). A reset runs there and nowhere else, and the API is ready only
+ * while that server serves it.
  */
-describe('cluster profile: the urgent lane on a Temporal server of its own', function () {
+describe('cluster profile: the urgent lane on a Temporal server of its own (the default)', function () {
   this.timeout(360_000);
   let dataDir: string;
   let cluster: ClusterStack;
@@ -23,17 +23,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own', fun
   before(async function () {
     this.timeout(300_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-urgent-server-'));
-    const urgentBase = await freePortRange(10);
-    cluster = await startCluster({
-      env: {
-        ...(await clusterTestEnv(dataDir)),
-        STACK_URGENT_SERVER: 'own',
-        URGENT_TEMPORAL_PORT: String(urgentBase + 9),
-        CLUSTER_URGENT_PORT_BASE: String(urgentBase),
-        URGENT_TEMPORAL_UI_PORT: String(await freePort()),
-        API_REPLICAS: '1',
-      },
-    });
+    cluster = await startCluster({ env: { ...(await clusterTestEnv(dataDir)), API_REPLICAS: '1' } });
     assert.ok(cluster.urgentServer, 'the stack names the urgent lane its own server');
     shared = await connectClient(cluster.config, cluster.temporalAddress);
     urgent = await connectClient(cluster.config, cluster.urgentServer.address, URGENT_NAMESPACE);
@@ -94,7 +84,8 @@ describe('cluster profile: the urgent lane on a Temporal server of its own', fun
   it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {
     const readyz = async () => (await fetch(`${apiUrl()}/readyz`)).status;
     assert.equal(await readyz(), 200);
-    cluster.kill('temporal-urgent');
+    // Hung first: killed outright, the supervisor can have it back before a readiness check runs.
+    cluster.kill('temporal-urgent', 'SIGSTOP');
     const downBy = Date.now() + 30_000;
     let sawDown = false;
     while (!sawDown && Date.now() < downBy) {
@@ -102,6 +93,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own', fun
       if (!sawDown) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(sawDown, '/readyz answered 503 while the urgent server was down');
+    cluster.kill('temporal-urgent', 'SIGKILL');
     const upBy = Date.now() + 90_000;
     let up = false;
     while (!up && Date.now() < upBy) {

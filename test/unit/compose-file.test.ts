@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { ClusterBinaries } from '../../src/cluster/cluster-binaries.js';
 import { COMPOSE_DIR, temporalServerService, uiServerService } from '../../src/cluster/temporal-server.js';
+import { urgentCell } from '../../src/cluster/temporal-cells.js';
+import { URGENT_NAMESPACE } from '../../src/stack/cluster-stack.js';
 import { NGINX_TEMPLATE } from '../../src/stack/nginx-config.js';
 import type { ServiceSpec } from '../../src/stack/supervisor.js';
 import { filledComposeEnv, readEnvFile } from '../support/compose-env.js';
@@ -11,7 +13,15 @@ import { loadComposeProject, type ComposeProject } from '../support/compose-proj
 const composeFile = join(COMPOSE_DIR, 'docker-compose.yml');
 const tlsDir = join(COMPOSE_DIR, 'tls');
 /** The services that speak to Temporal's frontend, which requires a client certificate. */
-const TEMPORAL_CLIENTS = ['temporal', 'temporal-ui', 'api', 'worker-urgent', 'worker-video'];
+const TEMPORAL_CLIENTS = [
+  'temporal',
+  'temporal-urgent',
+  'temporal-ui',
+  'temporal-ui-urgent',
+  'api',
+  'worker-urgent',
+  'worker-video',
+];
 const FLOODGATE_SERVICES = ['api', 'worker-urgent', 'worker-video'];
 
 /** The folder a `--root R --config C` server start reads its config from, as the cluster profile runs it. */
@@ -66,14 +76,31 @@ describe('docker-compose.yml, parsed by the reference compose parser', function 
     assert.ok((project.services.api!.deploy?.replicas ?? 1) >= 2, 'at least two API replicas');
   });
 
-  it('binds the Web UI (write actions on, no login) to loopback only', () => {
-    const ui = project.services['temporal-ui']!;
-    for (const port of ui.ports ?? []) {
-      assert.equal(
-        port.host_ip,
-        '127.0.0.1',
-        `Web UI published on ${port.host_ip ?? 'every interface'}:${port.published}`,
-      );
+  it('binds both Web UIs (write actions on, no login) to loopback only', () => {
+    for (const name of ['temporal-ui', 'temporal-ui-urgent']) {
+      const ui = project.services[name]!;
+      assert.ok((ui.ports ?? []).length > 0, `${name} is published`);
+      for (const port of ui.ports ?? []) {
+        assert.equal(
+          port.host_ip,
+          '127.0.0.1',
+          `${name} published on ${port.host_ip ?? 'every interface'}:${port.published}`,
+        );
+      }
+    }
+  });
+
+  it("runs the urgent lane on a server of its own, on the cluster profile's databases and shards for it", () => {
+    const cell = urgentCell(loadConfig({ NODE_ENV: 'test', STACK_URGENT_SERVER: 'own' }))!;
+    const spec = temporalServerService(config, binaries, tlsDir, cell);
+    const env = project.services['temporal-urgent']!.environment ?? {};
+    for (const key of ['TEMPORAL_DB', 'TEMPORAL_VISIBILITY_DB', 'TEMPORAL_HISTORY_SHARDS'])
+      assert.equal(env[key], spec.env![key], `temporal-urgent ${key}`);
+    assert.deepEqual(bindSources(project, 'temporal-urgent'), bindSources(project, 'temporal'));
+    for (const name of FLOODGATE_SERVICES) {
+      const appEnv = project.services[name]!.environment ?? {};
+      assert.equal(appEnv.URGENT_TEMPORAL_ADDRESS, 'temporal-urgent:7233', name);
+      assert.equal(appEnv.URGENT_TEMPORAL_NAMESPACE, URGENT_NAMESPACE, name);
     }
   });
 
