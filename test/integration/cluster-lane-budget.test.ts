@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -9,6 +9,7 @@ import { COMPOSE_DIR } from '../../src/cluster/temporal-server.js';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
+import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
 
 /** The video namespace's budget in this test: small enough that a short flood spends it. */
 const VIDEO_NAMESPACE_RPS = 4;
@@ -108,32 +109,6 @@ describe('cluster profile: a budget for the video namespace on the engine does n
     assert.ok(slowest < 1_000, `a refusal took ${Math.round(slowest)} ms: ${summary}`);
 
     const email = `budget-${Date.now()}@example.com`;
-    const reset = await fetch(`${apiUrl()}/password-resets`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${cluster.config.api.apiKeys[0]}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ userId: 'u-budget', email }),
-    });
-    assert.equal(reset.status, 202, await reset.text());
-    const mailDir = join(cluster.config.dataDir, 'mail');
-    const deadline = Date.now() + 30_000;
-    let mailed = false;
-    while (!mailed && Date.now() < deadline) {
-      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
-      mailed = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
-      if (!mailed) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(mailed, 'the reset was mailed');
-    // Visibility follows the run a moment later: wait for the reset to be listed.
-    const listed = async (c: Client) => (await c.workflow.count('WorkflowType = "passwordReset"')).count;
-    const until = Date.now() + 15_000;
-    while ((await listed(urgent)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(
-      [await listed(urgent), await listed(client)],
-      [1, 0],
-      'the reset ran in the urgent namespace',
-    );
+    await assertResetMailedAndRunIn(cluster, email, urgent, client, 'in the urgent namespace');
   });
 });

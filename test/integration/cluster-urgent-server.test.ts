@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
+import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
 
 /**
  * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
@@ -53,32 +54,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
 
   it('runs a password reset on the urgent server and mails it', async () => {
     const email = `own-server-${Date.now()}@example.com`;
-    const reset = await fetch(`${apiUrl()}/password-resets`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${cluster.config.api.apiKeys[0]}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ userId: 'u-own-server', email }),
-    });
-    assert.equal(reset.status, 202, await reset.text());
-    const mailDir = join(cluster.config.dataDir, 'mail');
-    const deadline = Date.now() + 30_000;
-    let mailed = false;
-    while (!mailed && Date.now() < deadline) {
-      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
-      mailed = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
-      if (!mailed) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(mailed, 'the reset was mailed');
-    const listed = async (c: Client) => (await c.workflow.count('WorkflowType = "passwordReset"')).count;
-    const until = Date.now() + 15_000;
-    while ((await listed(urgent)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(
-      [await listed(urgent), await listed(shared)],
-      [1, 0],
-      'the reset ran on the urgent server',
-    );
+    await assertResetMailedAndRunIn(cluster, email, urgent, shared, 'on the urgent server');
   });
 
   it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {
