@@ -58,24 +58,20 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
   });
 
   it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {
-    const readyz = async () => (await fetch(`${apiUrl()}/readyz`)).status;
-    assert.equal(await readyz(), 200);
+    /** Whether /readyz answers `status` within `withinMs`, asked every `everyMs`. */
+    const readyzBecomes = async (status: number, withinMs: number, everyMs: number) => {
+      const deadline = Date.now() + withinMs;
+      while (Date.now() < deadline) {
+        if ((await fetch(`${apiUrl()}/readyz`)).status === status) return true;
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+      return false;
+    };
+    assert.equal((await fetch(`${apiUrl()}/readyz`)).status, 200);
     // Hung first: killed outright, the supervisor can have it back before a readiness check runs.
     cluster.kill('temporal-urgent', 'SIGSTOP');
-    const downBy = Date.now() + 30_000;
-    let sawDown = false;
-    while (!sawDown && Date.now() < downBy) {
-      sawDown = (await readyz()) === 503;
-      if (!sawDown) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(sawDown, '/readyz answered 503 while the urgent server was down');
+    assert.ok(await readyzBecomes(503, 30_000, 100), '/readyz answered 503 while the urgent server was down');
     cluster.kill('temporal-urgent', 'SIGKILL');
-    const upBy = Date.now() + 90_000;
-    let up = false;
-    while (!up && Date.now() < upBy) {
-      up = (await readyz()) === 200;
-      if (!up) await new Promise((r) => setTimeout(r, 500));
-    }
-    assert.ok(up, '/readyz answered 200 again after the restart');
+    assert.ok(await readyzBecomes(200, 90_000, 500), '/readyz answered 200 again after the restart');
   });
 });
