@@ -131,8 +131,8 @@ export const DEV_SERVER_PROFILE: FaultProfile = {
  * load balancer had already sent it are in flight when it dies — the case its retry rule is
  * for — then killed. Recovered once the supervisor runs a new process in its place.
  */
-export function killApiReplica(service = 'api-1'): Fault {
-  const kill = killService(service, 'one API replica');
+export function killApiReplica(service = 'api-1', label = 'one API replica'): Fault {
+  const kill = killService(service, label);
   return {
     ...kill,
     what: `SIGKILL to ${service} (mid-request: frozen 1 s first); nginx sends its requests to the others, the supervisor restarts it`,
@@ -181,14 +181,16 @@ export function killObjectStore(): Fault {
 
 /**
  * `npm run start:cluster`'s profile: the app's faults, plus the cluster's own processes — the
- * Temporal server, PostgreSQL under it, the Web UI server (recovered once its page loads), the
- * object store the videos go to (recovered once it answers) — the video autoscaler, and the
- * API's replicas and the nginx in front of them.
+ * Temporal server, the urgent lane's own Temporal server (recovered by the app's own sign that a
+ * reset sent after it is mailed), PostgreSQL under both, the Web UI server (recovered once its
+ * page loads), the object store the videos go to (recovered once it answers) — the video
+ * autoscaler, and each of the API's replicas and the nginx in front of them.
  */
 export const CLUSTER_PROFILE: FaultProfile = {
   name: 'cluster',
   faults: [
     killService('temporal', 'Temporal server'),
+    killService('temporal-urgent', "urgent lane's Temporal server"),
     killService('postgres', 'PostgreSQL'),
     killService('temporal-ui', 'Web UI server', (target) => target.uiUrl),
     killObjectStore(),
@@ -196,6 +198,7 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killService('autoscaler', 'video autoscaler'),
     ...appFaults(VideoFleet.replicaName(1), [
       killApiReplica('api-1'),
+      killApiReplica('api-2', 'the other API replica'),
       killService('nginx', 'load balancer (nginx)'),
     ]),
   ],
