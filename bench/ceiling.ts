@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CEILING_USAGE, parseCeilingOptions } from './ceiling-options.js';
+import { ceilingLine, costTable, stepTable } from './ceiling-report.js';
+import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
+import { clusterProfile, devProfile } from './profiles/dev-profile.js';
+
+/**
+ * `npm run ceiling`: the highest webhook rate one fresh stack per profile sustains for --hold
+ * (sender's ack p99 ≤ 200 ms, reset p99 ≤ 2× idle, nothing lost), rates in ascending order, each
+ * step drained before the next. Progress on stderr, tables on stdout, JSON in bench/results/.
+ * The verdict is data: exit 0 whenever the run completed, 1 when the tool itself failed.
+ */
+async function main(): Promise<void> {
+  const o = parseCeilingOptions(process.argv.slice(2));
+  if (o.help) return void process.stdout.write(`${CEILING_USAGE}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[ceiling] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const settings = {
+    ratesPerMinute: o.ratesPerMinute,
+    holdMs: o.holdMs,
+    resetsPerSecond: o.resetsPerSecond,
+    all: o.all,
+  };
+  const results: CeilingRunResult[] = [];
+  for (const name of o.profiles) {
+    const profile = name === 'cluster' ? clusterProfile : devProfile;
+    results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
+  }
+  for (const r of results) {
+    process.stdout.write(`\n${ceilingLine(r)}; resets on the ${r.urgentServer} urgent server\n\n`);
+    process.stdout.write(`${stepTable(r)}\n\n${costTable(r)}\n`);
+  }
+  process.stdout.write(
+    `\nheld ${o.holdMs / 1000}s per rate; resets at ${o.resetsPerSecond}/s; CPU s per 1,000 accepted webhooks from each step's start until its backlog drained (resets included)\n`,
+  );
+  const dir = new URL('./results/', import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `ceiling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ settings, results }, null, 2)}\n`);
+  process.stdout.write(`results: ${file}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`ceiling: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
