@@ -2,6 +2,9 @@ import { summarize, type LatencySummary } from '../dev/provider/latency-recorder
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { loadConfig } from '../src/config.js';
 import { connectClient } from '../src/temporal/client.js';
+import type { IdleCost } from './ceiling-cost.js';
+import { startServerWorkWindow } from './engine-work.js';
+import { startProcessCpuWindow } from './process-cpu.js';
 import { judgeStep, ceilingOf, type Ceiling, type StepVerdict } from './ceiling-verdict.js';
 import { runStep, type StepResult } from './ceiling-step.js';
 import { loadWebhookUrls } from './load-webhook-urls.js';
@@ -28,7 +31,8 @@ export interface CeilingRunResult {
   profile: string;
   /** Where the resets ran: the urgent lane's own Temporal server, or the one the video lane uses. */
   urgentServer: 'own' | 'shared';
-  idle: { reset: LatencySummary; resetsLost: number };
+  /** Resets alone: their latency, and what the stack costs meanwhile (subtracted from each step's cost). */
+  idle: { reset: LatencySummary; resetsLost: number; cost: IdleCost };
   steps: JudgedStep[];
   ceiling: Ceiling;
 }
@@ -61,10 +65,20 @@ export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promis
     try {
       s.log(`${profile.name}: warm-up ${WARM_UP_MS / 1000}s, then idle resets for ${IDLE_MS / 1000}s…`);
       await resets(WARM_UP_MS);
+      const idleStarted = Date.now();
+      const idleCpu = startProcessCpuWindow();
+      const idleWork = await startServerWorkWindow(stack.serverMetricsUrl);
       const idleProbe = await resets(IDLE_MS);
+      const idleCost: IdleCost = {
+        cpuSeconds: idleCpu(),
+        seconds: (Date.now() - idleStarted) / 1000,
+        // Per one "job": the window's totals.
+        serverWork: await idleWork(1),
+      };
       const idle = {
         reset: summarize(idleProbe.latenciesMs),
         resetsLost: idleProbe.rejected + idleProbe.undelivered,
+        cost: idleCost,
       };
       s.log(
         `${profile.name}: idle reset p99 ${idle.reset.p99} ms (${idle.reset.count} mailed, ${idle.resetsLost} lost)`,
@@ -75,6 +89,7 @@ export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promis
         serverMetricsUrl: stack.serverMetricsUrl,
         nextWebhookUrl: loadWebhookUrls(stack.apiUrl, config.webhooks.urlTokenKeys),
         resets,
+        idleCost,
         log: (line: string) => s.log(`${profile.name}: ${line}`),
       };
       const steps: JudgedStep[] = [];

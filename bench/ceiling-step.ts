@@ -5,6 +5,7 @@ import { sampleJobHistories, startServerWorkWindow, type JobHistoryCost } from '
 import { startProcessCpuWindow } from './process-cpu.js';
 import type { ProbeResult } from './reset-probe.js';
 import type { StormEngineCost } from './run-once.js';
+import { netOfIdle, type IdleCost } from './ceiling-cost.js';
 import { countVideoJobs } from './video-job-count.js';
 import { driveWebhooks, settleWebhooks, WEBHOOKS_PER_JOB, type WebhookOutcome } from './webhook-load.js';
 
@@ -17,6 +18,7 @@ export interface StepContext {
   nextWebhookUrl: () => string;
   /** Resets at the run's rate for `durationMs`, timed to their `.eml`. */
   resets(durationMs: number): Promise<ProbeResult>;
+  idleCost: IdleCost;
   log(line: string): void;
 }
 
@@ -29,6 +31,10 @@ export interface StepResult {
   jobs: { started: number; completed: number; notCompleted: number };
   /** From the step's start until its backlog drained: CPU per process, server work per job. */
   cost: StormEngineCost;
+  /** The same, less the idle baseline's rate over the same span: what the webhooks cost. */
+  webhookCost: StormEngineCost;
+  /** The step's start until its backlog drained. */
+  windowMs: number;
   jobHistory?: JobHistoryCost;
   /** From the end of the hold until every job of the step settled (or the deadline). */
   drainMs: number;
@@ -45,9 +51,9 @@ const PROGRESS_EVERY_MS = 10_000;
 export async function runStep(ctx: StepContext, perMinute: number, holdMs: number): Promise<StepResult> {
   await ctx.provider.resetStats();
   const completedBefore = await countVideoJobs(ctx.client, 'Completed');
+  const started = Date.now();
   const processCpu = startProcessCpuWindow();
   const serverWork = await startServerWorkWindow(ctx.serverMetricsUrl);
-  const started = Date.now();
   const progress = reportProgress(ctx, perMinute, started, holdMs);
   try {
     const [jobsStarted, probe] = await Promise.all([
@@ -65,8 +71,10 @@ export async function runStep(ctx: StepContext, perMinute: number, holdMs: numbe
     const completed = await waitForJobs(ctx.client, completedBefore, jobsStarted, drainDeadline);
     const drainMs = Date.now() - holdEnded;
     const cpuSeconds = processCpu();
+    const windowMs = Date.now() - started;
     const serverWorkPerJob = await serverWork(webhooks.acked / WEBHOOKS_PER_JOB);
     const jobHistory = await sampleJobHistories(ctx.client);
+    const cost = { perMinute, webhooksAccepted: webhooks.acked, cpuSeconds, serverWorkPerJob };
     return {
       perMinute,
       holdMs,
@@ -74,7 +82,9 @@ export async function runStep(ctx: StepContext, perMinute: number, holdMs: numbe
       reset: summarize(probe.latenciesMs),
       resetsLost: probe.rejected + probe.undelivered,
       jobs: { started: jobsStarted, completed, notCompleted: Math.max(0, jobsStarted - completed) },
-      cost: { perMinute, webhooksAccepted: webhooks.acked, cpuSeconds, serverWorkPerJob },
+      cost,
+      webhookCost: netOfIdle(cost, windowMs, ctx.idleCost),
+      windowMs,
       jobHistory,
       drainMs,
     };

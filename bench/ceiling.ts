@@ -28,11 +28,13 @@ async function main(): Promise<void> {
     results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
   }
   for (const r of results) {
-    process.stdout.write(`\n${ceilingLine(r)}; resets on the ${r.urgentServer} urgent server\n\n`);
+    process.stdout.write(
+      `\n${ceilingLine(r)}; resets ran on ${r.urgentServer === 'own' ? "the urgent lane's own server" : 'the shared server'}\n\n`,
+    );
     process.stdout.write(`${stepTable(r)}\n\n${costTable(r)}\n`);
   }
   process.stdout.write(
-    `\nheld ${o.holdMs / 1000}s per rate; resets at ${o.resetsPerSecond}/s; CPU s per 1,000 accepted webhooks from each step's start until its backlog drained (resets included)\n`,
+    `\nheld ${o.holdMs / 1000}s per rate; resets at ${o.resetsPerSecond}/s; CPU s per 1,000 accepted webhooks from each step's start until its backlog drained, less the idle baseline's rate (resets alone) over that span\n`,
   );
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });

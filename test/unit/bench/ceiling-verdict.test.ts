@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { netOfIdle } from '../../../bench/ceiling-cost.js';
+import { productCpuPerThousand } from '../../../bench/engine-report.js';
+import { PROCESS_ROLES, type CpuSecondsByRole } from '../../../bench/process-cpu.js';
 import { parseCeilingOptions, parseDuration } from '../../../bench/ceiling-options.js';
 import { ceilingOf, judgeStep, type StepFigures } from '../../../bench/ceiling-verdict.js';
 
@@ -66,5 +69,35 @@ describe('bench: the ceiling verdict', () => {
     assert.ok(Number.isNaN(parseDuration('5h')));
     assert.throws(() => parseCeilingOptions(['--profile', 'k8s']), /--profile/);
     assert.throws(() => parseCeilingOptions(['--hold', '1s']), /--hold/);
+  });
+
+  it("takes the idle baseline's rate over the step's span off the step's cost, never below zero", () => {
+    const cpu = (over: Partial<CpuSecondsByRole>) =>
+      ({ ...Object.fromEntries(PROCESS_ROLES.map((r) => [r, 0])), ...over }) as CpuSecondsByRole;
+    // Idle: 30 s of resets alone. Step: 60 s, 3,000 webhooks accepted (1,000 jobs).
+    const idle = {
+      seconds: 30,
+      cpuSeconds: cpu({ temporal: 3, api: 1, 'worker-urgent': 6 }),
+      serverWork: { persistenceRequests: 15_000, visibilityRequests: undefined },
+    };
+    const step = {
+      perMinute: 3_000,
+      webhooksAccepted: 3_000,
+      cpuSeconds: cpu({ temporal: 36, api: 8, 'worker-urgent': 10, 'worker-video': 12 }),
+      serverWorkPerJob: { persistenceRequests: 90, visibilityRequests: 12 },
+    };
+    const net = netOfIdle(step, 60_000, idle);
+    assert.deepEqual(
+      [
+        net.cpuSeconds.temporal,
+        net.cpuSeconds.api,
+        net.cpuSeconds['worker-urgent'],
+        net.cpuSeconds['worker-video'],
+      ],
+      [30, 6, 0, 12],
+    );
+    assert.equal(productCpuPerThousand(net), 16);
+    // 30,000 idle requests over the span, 30 per job; no idle figure, no net figure.
+    assert.deepEqual(net.serverWorkPerJob, { persistenceRequests: 60, visibilityRequests: undefined });
   });
 });
