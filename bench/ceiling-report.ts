@@ -1,6 +1,6 @@
 import { PRODUCT_ROLES } from './process-cpu.js';
 import { perThousand, productCpuPerThousand } from './engine-report.js';
-import type { CeilingRunResult } from './ceiling-run.js';
+import type { CeilingRunResult, JudgedStep } from './ceiling-run.js';
 import { CEILING_LIMITS } from './ceiling-verdict.js';
 
 const f = (v: number | undefined, digits = 0) =>
@@ -55,4 +55,14 @@ export function costTable(r: CeilingRunResult): string {
     );
   }
   return lines.join('\n');
+}
+
+/** A step's figures and verdict on one line, logged as each step ends (kept if a later step fails). */
+export function stepSummary(s: JudgedStep): string {
+  return (
+    `${s.perMinute}/min: ack p50/p99 ${f(s.webhooks.ack.p50)}/${f(s.webhooks.ack.p99)} ms, reset p99 ${f(s.reset.p99)} ms ` +
+    `(${f(s.verdict.resetRatio, 2)}× idle), lost ${s.webhooks.lost}/${s.jobs.notCompleted}/${s.resetsLost}, ` +
+    `503s ${s.webhooks.answered503}, product CPU ${f(productCpuPerThousand(s.webhookCost), 1)} s/1000, ` +
+    `drained in ${f(s.drainMs / 1000)} s: ${s.verdict.sustained ? 'sustained' : `not sustained (${s.verdict.reasons.join('; ')})`}`
+  );
 }

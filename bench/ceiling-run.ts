@@ -5,6 +5,7 @@ import { connectClient } from '../src/temporal/client.js';
 import type { IdleCost } from './ceiling-cost.js';
 import { startServerWorkWindow } from './engine-work.js';
 import { startProcessCpuWindow } from './process-cpu.js';
+import { stepSummary } from './ceiling-report.js';
 import { judgeStep, ceilingOf, type Ceiling, type StepVerdict } from './ceiling-verdict.js';
 import { runStep, type StepResult } from './ceiling-step.js';
 import { loadWebhookUrls } from './load-webhook-urls.js';
@@ -110,9 +111,7 @@ export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promis
           idle.reset.p99,
         );
         steps.push({ ...step, verdict });
-        s.log(
-          `${profile.name}: ${rate}/min ${verdict.sustained ? 'sustained' : `not sustained: ${verdict.reasons.join('; ')}`}`,
-        );
+        s.log(`${profile.name}: ${stepSummary({ ...step, verdict })}`);
         if (!verdict.sustained && !s.all) break;
       }
       return { profile: profile.name, urgentServer, idle, steps, ceiling: ceilingOf(steps) };

@@ -23,9 +23,17 @@ async function main(): Promise<void> {
     all: o.all,
   };
   const results: CeilingRunResult[] = [];
+  const failures: Array<{ profile: string; error: string }> = [];
   for (const name of o.profiles) {
     const profile = name === 'cluster' ? clusterProfile : devProfile;
-    results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
+    try {
+      results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
+    } catch (err) {
+      // The next profile still runs; its figures are printed and saved, and the exit code says one broke.
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      log(`${profile.name}: the run broke off: ${error}`);
+      failures.push({ profile: profile.name, error });
+    }
   }
   for (const r of results) {
     process.stdout.write(
@@ -39,12 +47,14 @@ async function main(): Promise<void> {
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `ceiling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ settings, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ settings, results, failures }, null, 2)}\n`);
   process.stdout.write(`results: ${file}\n`);
+  for (const f of failures) process.stdout.write(`${f.profile}: broke off (see stderr), no figures\n`);
+  if (failures.length) process.exitCode = 1;
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     process.stderr.write(`ceiling: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
