@@ -6,6 +6,7 @@ import { startProcessCpuWindow } from './process-cpu.js';
 import type { ProbeResult } from './reset-probe.js';
 import type { StormEngineCost } from './run-once.js';
 import { netOfIdle, type IdleCost } from './ceiling-cost.js';
+import { reportProgress } from './ceiling-progress.js';
 import { countVideoJobs } from './video-job-count.js';
 import { driveWebhooks, settleWebhooks, WEBHOOKS_PER_JOB, type WebhookOutcome } from './webhook-load.js';
 
@@ -39,8 +40,6 @@ export interface StepResult {
   /** From the end of the hold until every job of the step settled (or the deadline). */
   drainMs: number;
 }
-
-const PROGRESS_EVERY_MS = 10_000;
 
 /**
  * One rate held for `holdMs` with resets beside it, then the wait (bounded) until every webhook
@@ -115,42 +114,4 @@ async function waitForJobs(
     if (Date.now() > deadline) return completed;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-}
-
-/** A stderr line every ~10 s while the step runs: rate, acks so far, their p99, the backlog. */
-function reportProgress(ctx: StepContext, perMinute: number, started: number, holdMs: number) {
-  let stopped = false;
-  let wake: () => void = () => {};
-  const loop = (async () => {
-    while (!stopped) {
-      await new Promise<void>((r) => {
-        wake = r;
-        setTimeout(r, PROGRESS_EVERY_MS);
-      });
-      if (stopped) break;
-      try {
-        const [stats, running] = await Promise.all([
-          ctx.provider.stats(),
-          countVideoJobs(ctx.client, 'Running'),
-        ]);
-        const w = stats.webhooks;
-        const unacked = Math.max(0, w.events - w.dropped - w.acked - w.gaveUp - w.rejected);
-        const elapsed = Math.round((Date.now() - started) / 1000);
-        const stage = elapsed * 1000 <= holdMs ? `${elapsed}/${holdMs / 1000}s` : `draining, ${elapsed}s`;
-        ctx.log(
-          `${perMinute}/min ${stage}: acks ${w.acked}, ack p99 ${stats.ackLatencyMs.p99} ms, ` +
-            `503s ${w.failedByStatus['503'] ?? 0}; backlog ${unacked} webhooks unacked, ${running} jobs running`,
-        );
-      } catch (err) {
-        ctx.log(`progress: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake();
-      await loop;
-    },
-  };
 }
