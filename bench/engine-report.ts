@@ -6,7 +6,11 @@ import type { RunResult, StormEngineCost } from './run-once.js';
 /** Goal for the product's CPU per 1,000 webhooks at 1,500/min on the cluster profile. */
 export const PRODUCT_CPU_GOAL_SECONDS = 20;
 
-function perThousand(cost: StormEngineCost | undefined, seconds: (cpu: CpuSecondsByRole) => number): number {
+/** CPU seconds per 1,000 webhooks the API accepted over a window; NaN when it accepted none. */
+export function perThousand(
+  cost: StormEngineCost | undefined,
+  seconds: (cpu: CpuSecondsByRole) => number,
+): number {
   if (!cost || cost.webhooksAccepted === 0) return NaN;
   return seconds(cost.cpuSeconds) / (cost.webhooksAccepted / 1000);
 }

@@ -3,7 +3,6 @@ import { summarize } from '../dev/provider/latency-recorder.js';
 import { httpProvider } from '../dev/storm/provider-control.js';
 import { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../src/config.js';
-import { videoWebhookUrl } from '../src/api/webhooks/video-webhook-url.js';
 import { URGENT_NAMESPACE } from '../src/stack/cluster-stack.js';
 import { createDataConverter } from '../src/temporal/data-converter.js';
 import { connectClient } from '../src/temporal/client.js';
@@ -14,6 +13,8 @@ import { startCpuWindow, type CpuUse } from './machine-load.js';
 import { type MachineSpeed, measureMachineSpeed } from './machine-speed.js';
 import { startStallWatch, type StallWatchResult } from './stall-watch.js';
 import { watchMailFolder } from './mail-folder-watch.js';
+import { loadWebhookUrls } from './load-webhook-urls.js';
+import { withStack } from './with-stack.js';
 import type { RunningStack, StackProfile } from './profiles/stack-profile.js';
 import {
   bucketsBetween,
@@ -115,14 +116,9 @@ export async function runOnce(profile: StackProfile, s: RunSettings): Promise<Ru
   s.log(
     `${profile.name}: machine speed SHA-256 ${speedBefore.hashMBps} MB/s, fresh memory ${speedBefore.freshMemoryMBps} MB/s; starting the stack…`,
   );
-  const stack = await profile.start({ verbose: s.verbose, log: s.log });
-  let result: RunResult;
-  try {
-    result = await Promise.race([stack.failure, scenarios(profile, stack, s)]);
-  } finally {
-    s.log(`${profile.name}: stopping the stack…`);
-    await stack.stop();
-  }
+  const result = await withStack(profile, { verbose: s.verbose, log: s.log }, (stack) =>
+    scenarios(profile, stack, s),
+  );
   return { ...result, machineSpeed: { before: speedBefore, after: measureMachineSpeed() } };
 }
 
@@ -134,15 +130,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const mail = watchMailFolder(resetTarget.mailDir);
   const provider = httpProvider(stack.providerUrl);
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
-  const loadRun = Math.random().toString(36).slice(2, 8);
-  let loadJobs = 0;
-  const nextWebhookUrl = () =>
-    videoWebhookUrl(
-      stack.apiUrl,
-      config.webhooks.urlTokenKeys,
-      `load-${loadRun}-${(loadJobs += 1)}`,
-      'bench',
-    );
+  const nextWebhookUrl = loadWebhookUrls(stack.apiUrl, config.webhooks.urlTokenKeys);
   const resets = (durationMs: number) =>
     probeResets({
       request: requestResetOverHttp(resetTarget.apiUrl, stack.apiKey),
