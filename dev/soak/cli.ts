@@ -14,6 +14,7 @@ import { compressedSchedule } from '../storm/retry-schedule.js';
 import { newRetryCounters, retryingFetch } from '../storm/retrying-fetch.js';
 import { runStorm } from '../storm/run-storm.js';
 import { clusterStorageSampler } from './cluster-storage.js';
+import { crashesIn, isReplica } from './replica-series.js';
 import { sampleProcess, sqliteBytes } from './process-sample.js';
 import { parseSoakArgs, USAGE, type SoakArgs } from './soak-args.js';
 import { soakReport, type SoakSample } from './soak-report.js';
@@ -87,8 +88,11 @@ async function main(): Promise<number> {
   const samples: SoakSample[] = [];
   const read = stackSampler(stack, args);
   let lastMinute = -1;
+  // Where the stack's output stood when the warm-up ended: crashes after it are judged.
+  let outputAtWarmUp: number | undefined;
   const sample = async () => {
     const atMs = Date.now() - started;
+    if (atMs >= args.warmUpMs) outputAtWarmUp ??= stack.output().length;
     samples.push({ atMs, ...(await read()) });
     const minute = Math.floor(atMs / 60_000);
     if (minute === lastMinute) return;
@@ -192,6 +196,14 @@ async function main(): Promise<number> {
   }
   const report = soakReport(samples, args.warmUpMs, args);
   if (lost > 0) report.breaches.push(`${lost} jobs lost`);
+  // A replica crash restarted after more than a sample looks like the autoscaler's stop and start.
+  const crashes = crashesIn(stack.output().slice(outputAtWarmUp ?? Infinity));
+  for (const [service, n] of Object.entries(crashes)) {
+    const restarts = report.processes.find((p) => p.service === service)?.restarts ?? 0;
+    if (isReplica(service) && n > restarts) {
+      report.breaches.push(`${service}: crashed ${n} time(s) (the stack's output)`);
+    }
+  }
   if (resets?.lost) report.breaches.push(`${resets.lost} password resets accepted and never mailed`);
   if (resets?.refused) report.breaches.push(`${resets.refused} password resets refused after retries`);
   const plateauMb =
@@ -215,7 +227,7 @@ async function main(): Promise<number> {
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(
     file,
-    `${JSON.stringify({ args, rounds, jobs, lost, resets, retentionHours, plateauMb, report, samples }, null, 2)}\n`,
+    `${JSON.stringify({ args, rounds, jobs, lost, resets, crashes, retentionHours, plateauMb, report, samples }, null, 2)}\n`,
   );
   process.stdout.write(`results: ${file}\n`);
   return report.breaches.length ? 1 : 0;

@@ -44,3 +44,11 @@ export function replicaCounts(samples: ReadonlyArray<{ processes: Record<string,
   const changes = counts.filter((c, i) => i > 0 && c !== counts[i - 1]).length;
   return { counts, changes };
 }
+
+/** Crashes the stack's supervisors printed (`!!! <service> exited unexpectedly`), by service. */
+export function crashesIn(output: string): Record<string, number> {
+  const crashes: Record<string, number> = {};
+  for (const m of output.matchAll(/!!! (\S+) exited unexpectedly/g))
+    crashes[m[1]!] = (crashes[m[1]!] ?? 0) + 1;
+  return crashes;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readProcessTable } from '../../../bench/machine-load.js';
 import { parseDatabaseSizes } from '../../../dev/soak/cluster-storage.js';
 import { processGroup, sumGroup } from '../../../dev/soak/process-group.js';
-import { pidChanges, replicaCounts } from '../../../dev/soak/replica-series.js';
+import { crashesIn, pidChanges, replicaCounts } from '../../../dev/soak/replica-series.js';
 import { soakReport, type SoakSample } from '../../../dev/soak/soak-report.js';
 import { sampleStackProcesses } from '../../../dev/soak/stack-processes.js';
 
@@ -68,6 +68,14 @@ describe('soak on the cluster profile', () => {
         { processes: { 'worker-video-1': 1, 'worker-video-2': undefined } },
       ]),
       { counts: [1, 2, 1], changes: 2 },
+    );
+    // What tells a late-restarted crash from the autoscaler's stop: the supervisor's line.
+    assert.deepEqual(
+      crashesIn(
+        '[autoscaler]    [worker-video-2] !!! worker-video-2 exited unexpectedly (SIGKILL)\n' +
+          '[autoscaler]    [worker-video-2] !!! restarting worker-video-2 in 250 ms\n',
+      ),
+      { 'worker-video-2': 1 },
     );
   });
 
