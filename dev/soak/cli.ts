@@ -112,6 +112,7 @@ async function main(): Promise<number> {
       // A sample that fails (a file gone mid-read) is skipped, not the end of the soak.
       await sample().catch((err: unknown) => log(`soak: sample skipped: ${String(err)}`));
       await new Promise<void>((resolve) => {
+        if (!sampling) return resolve();
         const timer = setTimeout(resolve, args.sampleEveryMs);
         wake = () => {
           clearTimeout(timer);
@@ -190,7 +191,7 @@ async function main(): Promise<number> {
   } finally {
     await resetTraffic?.stop();
     await stopSampling();
-    await sample();
+    await sample().catch((err: unknown) => log(`soak: last sample skipped: ${String(err)}`));
     await connection.close();
     await stack.stop();
   }
