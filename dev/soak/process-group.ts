@@ -20,8 +20,9 @@ export function processGroup(table: ReadonlyMap<number, { parent: number }>, roo
 
 /**
  * One row for a process group (PostgreSQL's postmaster and its backends, nginx's master and
- * workers), under the root's PID so a restart of the root still shows as one: memory and
- * descriptors summed, and how many processes it had. Undefined when the root is gone.
+ * workers), under the root's PID so a restart of the root still shows as one: memory (private
+ * and shared apart) and descriptors summed, and how many processes it had. Undefined when the
+ * root is gone.
  */
 export function sumGroup(
   rootPid: number,
@@ -34,5 +35,8 @@ export function sumGroup(
     rssBytes: alive.reduce((sum, m) => sum + m.rssBytes, 0),
     fds: alive.reduce((sum, m) => sum + m.fds, 0),
     processes: alive.length,
+    ...(alive.some((m) => m.sharedBytes !== undefined) && {
+      sharedBytes: alive.reduce((sum, m) => sum + (m.sharedBytes ?? 0), 0),
+    }),
   };
 }

@@ -2,7 +2,10 @@ import { isReplica, pidChanges, replicaCounts } from './replica-series.js';
 
 export interface SoakSample {
   atMs: number;
-  processes: Record<string, { pid: number; rssBytes: number; fds: number; processes?: number } | undefined>;
+  processes: Record<
+    string,
+    { pid: number; rssBytes: number; fds: number; processes?: number; sharedBytes?: number } | undefined
+  >;
   storageBytes: number;
   /** Storage by part (the cluster's databases, object store, DATA_DIR), in bytes. */
   storage?: Record<string, number>;
@@ -20,6 +23,9 @@ export interface ProcessGrowth {
   /** Processes a grouped row summed (PostgreSQL, nginx), after warm-up and at the end. */
   processesStart?: number;
   processesEnd?: number;
+  /** A group's shared memory (PostgreSQL's buffer cache), reported, not judged: its size is a setting. */
+  sharedStartMb?: number;
+  sharedEndMb?: number;
   /**
    * False for an autoscaled replica that was not there, with one process, in every sample after
    * warm-up: its start and end are not the same process, so its growth is not judged.
@@ -97,7 +103,12 @@ export function soakReport(samples: readonly SoakSample[], warmUpMs: number, lim
       fdsStart: of(head, (p) => p.fds),
       fdsEnd: of(tail, (p) => p.fds),
       restarts: changes.restarts,
-      ...(grouped && { processesStart: counted(head), processesEnd: counted(tail) }),
+      ...(grouped && {
+        processesStart: counted(head),
+        processesEnd: counted(tail),
+        sharedStartMb: mb(of(head, (p) => p.sharedBytes ?? 0)),
+        sharedEndMb: mb(of(tail, (p) => p.sharedBytes ?? 0)),
+      }),
       judged: !replica || (pidSeries.every((p) => p !== undefined) && new Set(pidSeries).size === 1),
       returns: changes.returns,
     };
@@ -107,9 +118,14 @@ export function soakReport(samples: readonly SoakSample[], warmUpMs: number, lim
     }
     if (g.rssGrowthPercent >= limits.maxRssGrowthPercent)
       breaches.push(`${service}: RSS grew ${g.rssGrowthPercent} % (limit ${limits.maxRssGrowthPercent} %)`);
-    if (g.fdsEnd - g.fdsStart > limits.maxFdGrowth)
+    // A group's descriptors are judged per process: its process count follows its clients' pools.
+    const perProcess = (fds: number, n?: number) => (grouped && n ? fds / n : fds);
+    const fdGrowth = perProcess(g.fdsEnd, g.processesEnd) - perProcess(g.fdsStart, g.processesStart);
+    if (fdGrowth > limits.maxFdGrowth)
       breaches.push(
-        `${service}: open descriptors ${g.fdsStart} → ${g.fdsEnd} (limit +${limits.maxFdGrowth})`,
+        `${service}: open descriptors ${g.fdsStart} → ${g.fdsEnd}` +
+          (grouped ? ` (${g.processesStart} → ${g.processesEnd} processes)` : '') +
+          ` (limit +${limits.maxFdGrowth}${grouped ? ' per process' : ''})`,
       );
     if (g.restarts > 0) breaches.push(`${service}: restarted ${g.restarts} time(s) during the soak`);
     return g;

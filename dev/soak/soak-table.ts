@@ -13,8 +13,11 @@ export interface ResetTally {
 }
 
 const row = (p: SoakReport['processes'][number]) => {
+  const shared = p.sharedEndMb ? `; shared memory ${p.sharedStartMb} → ${p.sharedEndMb} MB not in RSS` : '';
   const group =
-    p.processesStart !== undefined ? ` (${p.processesStart} → ${p.processesEnd} processes, PSS)` : '';
+    p.processesStart !== undefined
+      ? ` (${p.processesStart} → ${p.processesEnd} processes, PSS${shared}; fds judged per process)`
+      : '';
   const growth = p.judged
     ? `${p.rssGrowthPercent} %`
     : `${p.rssGrowthPercent} % (not judged: replica came or went)`;

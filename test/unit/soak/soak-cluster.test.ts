@@ -109,6 +109,33 @@ describe('soak on the cluster profile', () => {
     assert.match(report.breaches.join('\n'), /api-1: restarted 1/);
   });
 
+  it('judges the descriptors of a group per process and leaves its shared memory out of RSS', () => {
+    const report = soakReport(
+      series((i) => ({
+        // Two more backends at the end (a client pool grew): 60 more descriptors in all, 30 each.
+        postgres: {
+          ...proc(10, 100, i < 10 ? 300 : 360),
+          processes: i < 10 ? 10 : 12,
+          sharedBytes: (20 + i) * MB,
+        },
+      })),
+      60_000,
+      limits,
+    );
+    assert.deepEqual(report.breaches, []);
+    const row = report.processes[0]!;
+    assert.deepEqual(
+      [row.processesStart, row.processesEnd, row.sharedStartMb, row.sharedEndMb],
+      [10, 12, 27, 38],
+    );
+    const leaking = soakReport(
+      series((i) => ({ postgres: { ...proc(10, 100, 300 + i * 30), processes: 10 } })),
+      60_000,
+      limits,
+    );
+    assert.match(leaking.breaches.join(), /postgres: open descriptors .* per process/);
+  });
+
   it('reads psql database sizes and reports each storage part per hour', () => {
     assert.deepEqual(parseDatabaseSizes('temporal|1000\ntemporal_urgent|20\n\nbad line\n'), {
       temporal: 1000,
