@@ -9,6 +9,8 @@ export type StackProfile = StackProfileName;
 
 export interface NpmStartStack {
   dataDir: string;
+  /** The settings the stack runs with over this process's environment. */
+  env: Record<string, string>;
   /** Where the stored videos are files: DATA_DIR/videos, or the cluster's own bucket folder. */
   storageDir: string;
   /** The cluster's own object store's health URL (undefined when S3_ENDPOINT names another store). */
@@ -62,6 +64,7 @@ export async function startNpmStack(
   }
   return {
     dataDir,
+    env: stack.env,
     storageDir,
     objectStoreHealthUrl,
     apiUrl: stack.apiUrl,

@@ -1,78 +1,78 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { stackClientTlsEnv } from '../../src/cluster/cluster-tls.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
-import { startNpmStack } from '../faults/npm-start-process.js';
+import { MailLog } from '../faults/mail-log.js';
+import { startNpmStack, type NpmStartStack } from '../faults/npm-start-process.js';
+import { startResetTraffic, waitForResetMails } from '../faults/reset-traffic.js';
+import { summarize } from '../provider/latency-recorder.js';
 import { httpProvider } from '../storm/provider-control.js';
-import { parseDuration, parseRate } from '../storm/args.js';
 import { compressedSchedule } from '../storm/retry-schedule.js';
 import { newRetryCounters, retryingFetch } from '../storm/retrying-fetch.js';
 import { runStorm } from '../storm/run-storm.js';
+import { clusterStorageSampler } from './cluster-storage.js';
+import { crashesIn, isReplica } from './replica-series.js';
 import { sampleProcess, sqliteBytes } from './process-sample.js';
+import { parseSoakArgs, USAGE, type SoakArgs } from './soak-args.js';
 import { soakReport, type SoakSample } from './soak-report.js';
-
-const USAGE = `npm run soak -- [options]
-
-Starts \`npm start\` on free ports and a temporary DATA_DIR and keeps a webhook storm running
-(one-minute rounds, each followed to the end) while it samples every process's RSS and open
-file descriptors (Linux /proc) and the size of Temporal's SQLite state. After the warm-up it
-reports growth per process and exits 1 if RSS grew 10 % or more, descriptors grew, a process
-restarted, or a job was lost.
-
-  --duration <d>      how long to run (default 30m)
-  --rate <n/min>      webhook rate (default 1500/min)
-  --warm-up <d>       not judged (default a fifth of the duration, at least 30s)
-  --sample-every <d>  (default 10s)
-  --max-rss-growth <percent>  (default 10)
-  --max-fd-growth <n>         (default 20)
-  --json <path>       (default bench/results/soak-<time>.json)
-`;
+import { soakTable, type ResetTally } from './soak-table.js';
+import { sampleStackProcesses } from './stack-processes.js';
 
 const SERVICES = ['temporal', 'api', 'worker-urgent', 'worker-video', 'provider-sim', 'smtp-sink'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const megabytes = (bytes = 0) => `${Math.round(bytes / 1048576)}M`;
 
-function parseArgs(argv: string[]) {
-  const a = {
-    durationMs: 30 * 60_000,
-    webhooksPerMinute: 1500,
-    warmUpMs: undefined as number | undefined,
-    sampleEveryMs: 10_000,
-    maxRssGrowthPercent: 10,
-    maxFdGrowth: 20,
-    json: undefined as string | undefined,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--help' || flag === '-h') return undefined;
-    else if (flag === '--duration') a.durationMs = parseDuration(value(), flag);
-    else if (flag === '--rate') a.webhooksPerMinute = parseRate(value()) * 60;
-    else if (flag === '--warm-up') a.warmUpMs = parseDuration(value(), flag);
-    else if (flag === '--sample-every') a.sampleEveryMs = parseDuration(value(), flag);
-    else if (flag === '--max-rss-growth') a.maxRssGrowthPercent = Number(value());
-    else if (flag === '--max-fd-growth') a.maxFdGrowth = Number(value());
-    else if (flag === '--json') a.json = value();
-    else throw new Error(`unknown option ${flag}\n\n${USAGE}`);
+/**
+ * What one sample reads: `npm start`'s fixed services and its SQLite file; on the cluster
+ * profile every PID file's process and the storage parts (the databases' total stands for
+ * Temporal's storage, the last one read if PostgreSQL did not answer this time).
+ */
+function stackSampler(stack: NpmStartStack, args: SoakArgs) {
+  if (args.profile !== 'cluster') {
+    return async () => ({
+      processes: Object.fromEntries(
+        SERVICES.map((name) => {
+          const pid = stack.pid(name);
+          return [name, pid ? sampleProcess(pid) : undefined];
+        }),
+      ),
+      storageBytes: sqliteBytes(join(stack.dataDir, 'temporal.sqlite')),
+    });
   }
-  return { ...a, warmUpMs: a.warmUpMs ?? Math.max(30_000, a.durationMs / 5) };
+  const storage = clusterStorageSampler(loadConfig({ STORAGE_BACKEND: 's3', ...process.env, ...stack.env }));
+  let databases = 0;
+  return async () => {
+    const processes = sampleStackProcesses(join(stack.dataDir, 'run'));
+    const parts = await storage();
+    const db = Object.entries(parts).filter(([k]) => k.startsWith('db '));
+    if (db.length) databases = db.reduce((sum, [, b]) => sum + b, 0);
+    return { processes, storageBytes: databases, storage: parts };
+  };
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseSoakArgs(process.argv.slice(2));
   if (!args) {
     process.stdout.write(USAGE);
     return 0;
   }
+  const cluster = args.profile === 'cluster';
   log(
-    `soak: ${args.webhooksPerMinute}/min for ${args.durationMs / 60_000} min (warm-up ${args.warmUpMs / 1000} s)`,
+    `soak: ${cluster ? 'npm run start:cluster' : 'npm start'}, ${args.webhooksPerMinute}/min for ` +
+      `${args.durationMs / 60_000} min (warm-up ${args.warmUpMs / 1000} s)`,
   );
-  const stack = await startNpmStack({ LOG_LEVEL: 'warn' });
+  if (cluster) {
+    // The cluster's programs are built (once, then cached) only when this profile needs them.
+    const ensure = spawnSync(process.execPath, ['scripts/ensure-cluster-binaries.mjs', '--quiet-if-cached'], {
+      stdio: 'inherit',
+    });
+    if (ensure.status !== 0) throw new Error('the cluster binaries are missing and could not be built');
+  }
+  // The cluster's first start creates a database cluster and its schema: give it longer.
+  const stack = await startNpmStack({ LOG_LEVEL: 'warn' }, cluster ? 300_000 : 180_000, args.profile);
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -86,29 +86,62 @@ async function main(): Promise<number> {
   const client = new Client({ connection });
   const started = Date.now();
   const samples: SoakSample[] = [];
-  const sample = () => {
-    const processes: SoakSample['processes'] = {};
-    for (const name of SERVICES) {
-      const pid = stack.pid(name);
-      processes[name] = pid ? sampleProcess(pid) : undefined;
-    }
-    samples.push({
-      atMs: Date.now() - started,
-      processes,
-      storageBytes: sqliteBytes(join(stack.dataDir, 'temporal.sqlite')),
-    });
+  const read = stackSampler(stack, args);
+  let lastMinute = -1;
+  // Where the stack's output stood when the warm-up ended: crashes after it are judged.
+  let outputAtWarmUp: number | undefined;
+  const sample = async () => {
+    const atMs = Date.now() - started;
+    if (atMs >= args.warmUpMs) outputAtWarmUp ??= stack.output().length;
+    samples.push({ atMs, ...(await read()) });
+    const minute = Math.floor(atMs / 60_000);
+    if (minute === lastMinute) return;
+    lastMinute = minute;
+    const s = samples.at(-1)!;
+    const rss = Object.entries(s.processes).map(([name, p]) => `${name} ${p ? megabytes(p.rssBytes) : '-'}`);
+    const storage = Object.entries(s.storage ?? { sqlite: s.storageBytes }).map(
+      ([part, b]) => `${part} ${megabytes(b)}`,
+    );
+    log(`soak: ${Math.round(atMs / 1000)} s · RSS ${rss.join(' ')} · ${storage.join(', ')}`);
   };
-  sample();
-  const sampler = setInterval(sample, args.sampleEveryMs);
+  // Sampling runs beside the storm until told to stop; one sample at a time, bounded by `sampling`.
+  let sampling = true;
+  let wake = () => undefined as void;
+  const sampler = (async () => {
+    while (sampling) {
+      // A sample that fails (a file gone mid-read) is skipped, not the end of the soak.
+      await sample().catch((err: unknown) => log(`soak: sample skipped: ${String(err)}`));
+      await new Promise<void>((resolve) => {
+        if (!sampling) return resolve();
+        const timer = setTimeout(resolve, args.sampleEveryMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  const stopSampling = async () => {
+    sampling = false;
+    wake();
+    await sampler;
+  };
+  const resetTraffic =
+    args.resetEveryMs > 0
+      ? startResetTraffic({
+          apiUrl: stack.apiUrl,
+          apiKey: DEV_DEFAULTS.apiKey,
+          everyMs: args.resetEveryMs,
+          tag: 'soak',
+        })
+      : undefined;
   let lost = 0;
   let jobs = 0;
   let rounds = 0;
   let retentionHours: number | undefined;
+  let resets: ResetTally | undefined;
   try {
-    const { namespaceInfo, config } = await client.workflowService.describeNamespace({
-      namespace: 'default',
-    });
-    void namespaceInfo;
+    const { config } = await client.workflowService.describeNamespace({ namespace: 'default' });
     retentionHours = Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 3600 || undefined;
     const counters = newRetryCounters();
     const send = retryingFetch({ scheduleMs: compressedSchedule(), attemptTimeoutMs: 30_000, counters });
@@ -137,36 +170,53 @@ async function main(): Promise<number> {
       rounds += 1;
       jobs += summary.jobs.created;
       lost += summary.outcomes.lost;
-      const last = samples.at(-1)!;
       log(
-        `soak: ${Math.round((Date.now() - started) / 1000)} s, round ${rounds}: ${summary.jobs.created} jobs, lost ${summary.outcomes.lost}, ` +
-          `ack p99 ${summary.ackLatencyMs.p99} ms · RSS ${SERVICES.map((s) => `${s} ${Math.round((last.processes[s]?.rssBytes ?? 0) / 1048576)}M`).join(' ')} · ` +
-          `sqlite ${Math.round(last.storageBytes / 1048576)}M`,
+        `soak: ${Math.round((Date.now() - started) / 1000)} s, round ${rounds}: ${summary.jobs.created} jobs, ` +
+          `lost ${summary.outcomes.lost}, ack p99 ${summary.ackLatencyMs.p99} ms`,
       );
     }
+    if (resetTraffic) {
+      const { resets: sent } = await resetTraffic.stop();
+      const delays = await waitForResetMails(new MailLog(join(stack.dataDir, 'mail')), sent, 120_000);
+      const accepted = sent.filter((r) => r.status === 202).length;
+      const mailed = delays.filter((d) => d !== undefined);
+      resets = {
+        sent: sent.length,
+        refused: sent.length - accepted,
+        mailed: mailed.length,
+        lost: sent.filter((r, i) => r.status === 202 && delays[i] === undefined).length,
+        delayMs: summarize(mailed),
+      };
+    }
   } finally {
-    clearInterval(sampler);
-    sample();
+    await resetTraffic?.stop();
+    await stopSampling();
+    await sample().catch((err: unknown) => log(`soak: last sample skipped: ${String(err)}`));
     await connection.close();
     await stack.stop();
   }
   const report = soakReport(samples, args.warmUpMs, args);
   if (lost > 0) report.breaches.push(`${lost} jobs lost`);
+  // A replica crash restarted after more than a sample looks like the autoscaler's stop and start.
+  const crashes = crashesIn(stack.output().slice(outputAtWarmUp ?? Infinity));
+  for (const [service, n] of Object.entries(crashes)) {
+    const restarts = report.processes.find((p) => p.service === service)?.restarts ?? 0;
+    if (isReplica(service) && n > restarts) {
+      report.breaches.push(`${service}: crashed ${n} time(s) (the stack's output)`);
+    }
+  }
+  if (resets?.lost) report.breaches.push(`${resets.lost} password resets accepted and never mailed`);
+  if (resets?.refused) report.breaches.push(`${resets.refused} password resets refused after retries`);
   const plateauMb =
     retentionHours !== undefined
       ? Math.round(report.storage.endMb + report.storage.mbPerHour * retentionHours)
       : undefined;
   const lines = [
-    `soak: ${rounds} rounds, ${jobs} jobs, lost ${lost}, ${samples.length} samples; judged after ${args.warmUpMs / 1000} s`,
+    `soak (${args.profile}): ${rounds} rounds, ${jobs} jobs, lost ${lost}, ${samples.length} samples; judged after ${args.warmUpMs / 1000} s`,
     '',
-    '| process | RSS after warm-up | RSS at end | growth | open fds | restarts |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...report.processes.map(
-      (p) =>
-        `| ${p.service} | ${p.rssStartMb} MB | ${p.rssEndMb} MB | ${p.rssGrowthPercent} % | ${p.fdsStart} → ${p.fdsEnd} | ${p.restarts} |`,
-    ),
+    ...soakTable(report, resets),
     '',
-    `Temporal storage: ${report.storage.startMb} MB → ${report.storage.endMb} MB (${report.storage.mbPerHour} MB/h); ` +
+    `Temporal storage${cluster ? ' (its databases)' : ''}: ${report.storage.startMb} MB → ${report.storage.endMb} MB (${report.storage.mbPerHour} MB/h); ` +
       (retentionHours !== undefined
         ? `namespace retention ${retentionHours} h: closed runs are deleted after it, so at this rate it levels off near ${plateauMb} MB`
         : 'namespace retention unknown'),
@@ -178,7 +228,7 @@ async function main(): Promise<number> {
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(
     file,
-    `${JSON.stringify({ args, rounds, jobs, lost, retentionHours, plateauMb, report, samples }, null, 2)}\n`,
+    `${JSON.stringify({ args, rounds, jobs, lost, resets, crashes, retentionHours, plateauMb, report, samples }, null, 2)}\n`,
   );
   process.stdout.write(`results: ${file}\n`);
   return report.breaches.length ? 1 : 0;
