@@ -16,6 +16,11 @@ export interface ProcessGrowth {
   rssStartMb: number;
   rssEndMb: number;
   rssGrowthPercent: number;
+  /**
+   * RSS growth from the middle of the judged part to its end: a leak keeps growing there, a cache
+   * filling up during the first half does not. Reported beside the verdict, as its evidence.
+   */
+  rssLastHalfGrowthPercent: number;
   fdsStart: number;
   fdsEnd: number;
   /** Different PIDs seen after warm-up: the process died and was restarted. */
@@ -72,6 +77,8 @@ export function soakReport(samples: readonly SoakSample[], warmUpMs: number, lim
   const window = Math.max(1, Math.min(3, Math.floor(measured.length / 3)));
   const head = measured.slice(0, window);
   const tail = measured.slice(-window);
+  const midStart = Math.max(0, Math.floor(measured.length / 2) - Math.floor(window / 2));
+  const middle = measured.slice(midStart, midStart + window);
   const services = [...new Set(measured.flatMap((s) => Object.keys(s.processes)))];
   const breaches: string[] = [];
   if (measured.length < 2) breaches.push(`only ${measured.length} samples after warm-up: run longer`);
@@ -89,7 +96,8 @@ export function soakReport(samples: readonly SoakSample[], warmUpMs: number, lim
       );
     const rssStart = of(head, (p) => p.rssBytes);
     const rssEnd = of(tail, (p) => p.rssBytes);
-    const growth = rssStart ? ((rssEnd - rssStart) / rssStart) * 100 : 0;
+    const growthFrom = (from: number) => (from ? ((rssEnd - from) / from) * 100 : 0);
+    const growth = growthFrom(rssStart);
     const replica = isReplica(service);
     const pidSeries = measured.map((s) => s.processes[service]?.pid);
     const changes = pidChanges(pidSeries, replica);
@@ -100,6 +108,7 @@ export function soakReport(samples: readonly SoakSample[], warmUpMs: number, lim
       rssStartMb: mb(rssStart),
       rssEndMb: mb(rssEnd),
       rssGrowthPercent: Math.round(growth * 10) / 10,
+      rssLastHalfGrowthPercent: Math.round(growthFrom(of(middle, (p) => p.rssBytes)) * 10) / 10,
       fdsStart: of(head, (p) => p.fds),
       fdsEnd: of(tail, (p) => p.fds),
       restarts: changes.restarts,

@@ -24,14 +24,14 @@ const row = (p: SoakReport['processes'][number]) => {
   const restarts = p.returns
     ? `${p.restarts} (+${p.returns} stopped/started by the autoscaler)`
     : `${p.restarts}`;
-  return `| ${p.service}${group} | ${p.rssStartMb} MB | ${p.rssEndMb} MB | ${growth} | ${p.fdsStart} → ${p.fdsEnd} | ${restarts} |`;
+  return `| ${p.service}${group} | ${p.rssStartMb} MB | ${p.rssEndMb} MB | ${growth} | ${p.rssLastHalfGrowthPercent} % | ${p.fdsStart} → ${p.fdsEnd} | ${restarts} |`;
 };
 
 /** The soak's report as Markdown-ish text: one table row per process, then storage and resets. */
 export function soakTable(report: SoakReport, resets: ResetTally | undefined): string[] {
   const lines = [
-    '| process | RSS after warm-up | RSS at end | growth | open fds | restarts |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| process | RSS after warm-up | RSS at end | growth | of which last half | open fds | restarts |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...report.processes.map(row),
   ];
   if (report.replicas) {

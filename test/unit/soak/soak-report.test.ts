@@ -38,6 +38,23 @@ describe('soak report', () => {
     assert.match(report.breaches.join(), /api: RSS grew/);
   });
 
+  it('says how much of the growth came in the last half: none for a cache that filled early, most for a leak', () => {
+    // Samples 6..19 are judged; a cache fills until sample 12, a leak grows steadily.
+    const filled = soakReport(
+      series((i) => (i < 12 ? 100 + i * 5 : 160)),
+      60_000,
+      limits,
+    ).processes[0]!;
+    assert.ok(filled.rssGrowthPercent >= 10, `whole growth ${filled.rssGrowthPercent}`);
+    assert.equal(filled.rssLastHalfGrowthPercent, 0);
+    const leak = soakReport(
+      series((i) => 100 + i * 4),
+      60_000,
+      limits,
+    ).processes[0]!;
+    assert.ok(leak.rssLastHalfGrowthPercent >= 10, `last half ${leak.rssLastHalfGrowthPercent}`);
+  });
+
   it('flags growing descriptors and restarts', () => {
     const report = soakReport(
       series(() => 100, { fds: (i) => 30 + i * 5, pid: (i) => (i < 15 ? 100 : 200) }),
