@@ -22,7 +22,6 @@ export function serveFile(
     stats: StatsBook;
     timers: TimerSet;
     sizeBytes: number;
-    checksums: Map<string, string>;
   },
 ): void {
   const routes = deps.stats.counters.routes;
@@ -37,11 +36,7 @@ export function serveFile(
     return;
   }
   const bytes = fileBytes(prediction.id, deps.sizeBytes);
-  let checksum = deps.checksums.get(prediction.id);
-  if (!checksum) {
-    checksum = sha256Hex(bytes);
-    deps.checksums.set(prediction.id, checksum);
-  }
+  const checksum = (prediction.checksum ??= sha256Hex(bytes));
   const headers: Record<string, string | number> = {
     'content-type': 'video/mp4',
     'accept-ranges': 'bytes',

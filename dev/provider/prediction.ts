@@ -26,6 +26,8 @@ export interface Prediction {
   announced: boolean;
   /** Events held back until the end when chaos reorders. */
   held: Array<{ id: string; body: string }>;
+  /** SHA-256 of the output file, worked out on its first download; forgotten with the prediction. */
+  checksum?: string;
 }
 
 export const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['succeeded', 'failed', 'canceled']);

@@ -50,7 +50,6 @@ export async function startSimulatedProvider(opts: SimulatedProviderOptions): Pr
   let url = '';
   const stats = new StatsBook();
   const timers = new TimerSet();
-  const checksums = new Map<string, string>();
   const sender = new WebhookSender(
     opts.webhookSecret,
     { ...DEFAULT_DELIVERY, ...opts.delivery },
@@ -106,7 +105,6 @@ export async function startSimulatedProvider(opts: SimulatedProviderOptions): Pr
         stats,
         timers,
         sizeBytes: fileSizeBytes,
-        checksums,
       });
       return;
     }
