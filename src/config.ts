@@ -7,7 +7,7 @@ import { autoscaleSection, autoscaleSettings, checkAutoscaleBounds } from './con
 import { clusterSection, clusterSettings } from './config/cluster.js';
 import { ConfigError } from './config/config-error.js';
 import {
-  checkLaneMode,
+  checkLanes,
   laneSettings,
   lanesSection,
   workerMetricsSection,
@@ -101,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const privacyProblem = payloadPrivacyProblem(e);
   if (privacyProblem) throw new ConfigError(`invalid configuration:\n  ${privacyProblem}`);
   checkAutoscaleBounds(e);
-  checkLaneMode(e);
+  checkLanes(e);
   checkS3Credentials(e);
   const dataDir = resolve(e.DATA_DIR);
   const profile = loadTemporalProfile(present as Record<string, string>);

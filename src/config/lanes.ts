@@ -17,6 +17,15 @@ export const laneSettings = {
   URGENT_WORKFLOW_SLOTS: positiveInt
     .default(20)
     .meta({ description: 'urgent worker capacity: workflow task slots' }),
+  /**
+   * A reset's workflow stays open until its link is used or expires (PASSWORD_RESET_TTL), so an
+   * unbounded sticky cache grows with every reset of the last half hour; past this many the
+   * least recently used is evicted and replayed from its short history if its link is used.
+   */
+  URGENT_CACHED_WORKFLOWS: positiveInt.default(200).meta({
+    description:
+      'urgent worker: open workflows kept in memory (per server it serves); more are replayed when touched again. At least `URGENT_WORKFLOW_SLOTS`',
+  }),
   VIDEO_ACTIVITY_SLOTS: positiveInt
     .default(20)
     .meta({ description: 'video worker capacity: activity slots' }),
@@ -63,7 +72,7 @@ export const workerMetricsSettings = {
 
 export type LanesEnv = Parsed<typeof laneSettings & typeof workerMetricsSettings>;
 
-export function checkLaneMode(
+export function checkLanes(
   e: LanesEnv &
     Pick<TemporalEnv, 'URGENT_TEMPORAL_ADDRESS' | 'URGENT_TEMPORAL_NAMESPACE'> &
     Pick<StackEnv, 'STACK_URGENT_SERVER'>,
@@ -77,12 +86,22 @@ export function checkLaneMode(
       'invalid configuration:\n  URGENT_TEMPORAL_ADDRESS / URGENT_TEMPORAL_NAMESPACE / STACK_URGENT_SERVER=own: need LANE_MODE=dedicated',
     );
   }
+  if (e.URGENT_CACHED_WORKFLOWS < e.URGENT_WORKFLOW_SLOTS) {
+    // The SDK would quietly cut the slots down to the cache's size instead.
+    throw new ConfigError(
+      `invalid configuration:\n  URGENT_CACHED_WORKFLOWS: ${e.URGENT_CACHED_WORKFLOWS} is below URGENT_WORKFLOW_SLOTS (${e.URGENT_WORKFLOW_SLOTS}); raise it or lower the slots`,
+    );
+  }
 }
 
 export function lanesSection(e: LanesEnv) {
   return {
     mode: e.LANE_MODE,
-    urgent: { activitySlots: e.URGENT_ACTIVITY_SLOTS, workflowSlots: e.URGENT_WORKFLOW_SLOTS },
+    urgent: {
+      activitySlots: e.URGENT_ACTIVITY_SLOTS,
+      workflowSlots: e.URGENT_WORKFLOW_SLOTS,
+      cachedWorkflows: e.URGENT_CACHED_WORKFLOWS,
+    },
     video: {
       activitySlots: e.VIDEO_ACTIVITY_SLOTS,
       workflowSlots: e.VIDEO_WORKFLOW_SLOTS,

@@ -43,6 +43,9 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       activities: buildUrgentActivities(config, opts.log),
       maxConcurrentActivityTaskExecutions: urgent.activitySlots,
       maxConcurrentWorkflowTaskExecutions: urgent.workflowSlots,
+      // Resets wait (open) for their link for up to PASSWORD_RESET_TTL: without a bound the SDK
+      // keeps thousands of them in memory (its default grows with the heap limit).
+      maxCachedWorkflows: urgent.cachedWorkflows,
     };
   } else if (lane === 'video') {
     laneOptions = {

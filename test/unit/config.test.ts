@@ -53,6 +53,10 @@ describe('config', () => {
     );
     assert.throws(() => loadConfig({ RECONCILE_AFTER: 'soon' }), /RECONCILE_AFTER.*not a duration/s);
     assert.throws(() => loadConfig({ API_KEYS: ' , ' }), /API_KEYS/);
+    assert.throws(
+      () => loadConfig({ URGENT_CACHED_WORKFLOWS: '10', URGENT_WORKFLOW_SLOTS: '20' }),
+      /URGENT_CACHED_WORKFLOWS: 10 is below URGENT_WORKFLOW_SLOTS \(20\)/,
+    );
     assert.throws(() => loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=heavy' }), /TENANT_FAIRNESS_WEIGHTS/);
     assert.throws(() => loadConfig({ S3_PART_SIZE: String(1024 * 1024) }), /S3_PART_SIZE.*at least 5 MiB/s);
     assert.throws(() => loadConfig({ STORAGE_BACKEND: 'ftp' }), /STORAGE_BACKEND/);
