@@ -92,11 +92,12 @@ describe('PasswordReset workflow (time-skipping)', function () {
   const redeem = (handle: WorkflowHandle<typeof passwordReset>, token: string) =>
     handle.executeUpdate(redeemUpdate, { args: [{ tokenHash: sha256(token) }] });
 
-  async function rejectedWith(promise: Promise<unknown>, type: string): Promise<void> {
+  async function rejectedWith(promise: Promise<unknown>, type: string, message?: string): Promise<void> {
     await assert.rejects(promise, (err: unknown) => {
       assert.ok(err instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(err)}`);
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.type, type);
+      if (message !== undefined) assert.equal(err.cause.message, message);
       return true;
     });
   }
@@ -157,7 +158,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
     });
   });
 
-  it('answers a redeem that arrives while a mail is being sent only after it: the mailed token redeems, the replaced one is invalid', async () => {
+  it('answers a redeem that arrives while a mail is being sent only after it: the mailed token redeems once, the replaced one is invalid', async () => {
     const taskQueue = `pwreset-${randomUUID()}`;
     const workflowId = `pwreset-test-${randomUUID()}`;
     // The mail activity hands out known hashes; the second mail stays "being sent" until released.
@@ -210,6 +211,8 @@ describe('PasswordReset workflow (time-skipping)', function () {
         });
       const replaced = await redeemWith('hash-1');
       const beingMailed = await redeemWith('hash-2');
+      // Both pass the validator while the mail is in flight; only the first may use the token.
+      const twice = await redeemWith('hash-2');
       const during = await handle.query(resetStatusQuery);
       assert.deepEqual(
         [during.used, during.mailsSent],
@@ -220,6 +223,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
       release();
       await rejectedWith(replaced.result(), REDEEM_FAILURE.invalid);
       assert.deepEqual(await beingMailed.result(), { redeemed: true });
+      await rejectedWith(twice.result(), REDEEM_FAILURE.used, 'token already used');
       const result = await handle.result();
       assert.deepEqual([result.outcome, result.tokenHash], ['redeemed', 'hash-2']);
       assert.deepEqual(mailed, ['hash-1', 'hash-2'], 'one mail per request, none sent again for a redeem');
