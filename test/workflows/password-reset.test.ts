@@ -23,6 +23,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const tokenOf = (mail: ReceivedMail) =>
   /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
 
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundled once per process: mutation runs repeat this file's hooks for every mutant. */
+function passwordResetBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
+  return bundle;
+}
+
 describe('PasswordReset workflow (time-skipping)', function () {
   let env: TestWorkflowEnvironment;
   let sink: SmtpSink;
@@ -34,10 +45,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
     [env, sink, workflowBundle] = await Promise.all([
       createTimeSkippingEnv(),
       freePort().then((port) => startSmtpSink({ port })),
-      bundleWorkflowCode({
-        workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-      }),
+      passwordResetBundle(),
     ]);
     transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
   });
