@@ -238,6 +238,28 @@ describe('PasswordReset workflow (time-skipping)', function () {
     }
   });
 
+  it('ends as never-requested when started without a request and none comes within the TTL', async () => {
+    const taskQueue = `pwreset-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: {
+        async sendPasswordResetEmail(): Promise<never> {
+          throw new Error('no mail is due');
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('passwordReset', {
+        workflowId: `pwreset-test-${randomUUID()}`,
+        taskQueue,
+        args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
+      });
+      assert.deepEqual(await handle.result(), { outcome: 'never-requested' });
+    });
+  });
+
   it('never puts the raw token into workflow history', async () => {
     await withReset(async ({ handle, nextMail }) => {
       const token = tokenOf(await nextMail());
