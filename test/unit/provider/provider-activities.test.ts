@@ -50,8 +50,11 @@ async function cannedProvider(): Promise<{
 }
 
 describe('provider activities over HTTP', () => {
-  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
-    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
+      fn,
+      ...args,
+    ) as Promise<R>;
 
   describe('against the simulated provider', () => {
     let sim: SimulatedProvider;
