@@ -238,7 +238,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
     }
   });
 
-  it('ends as never-requested when started without a request and none comes within the TTL', async () => {
+  it('refuses every redeem before a token exists, and ends as never-requested when no request comes within the TTL', async () => {
     const taskQueue = `pwreset-${randomUUID()}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -256,6 +256,14 @@ describe('PasswordReset workflow (time-skipping)', function () {
         taskQueue,
         args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
       });
+      // No token was mailed yet: any redeem is invalid, also one whose hash is not even a string.
+      for (const tokenHash of ['0'.repeat(64), { length: 64 } as unknown as string]) {
+        await rejectedWith(
+          handle.executeUpdate(redeemUpdate, { args: [{ tokenHash }] }),
+          REDEEM_FAILURE.invalid,
+          'token invalid',
+        );
+      }
       assert.deepEqual(await handle.result(), { outcome: 'never-requested' });
     });
   });
