@@ -23,6 +23,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const tokenOf = (mail: ReceivedMail) =>
   /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
 
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundled once per process: mutation runs repeat this file's hooks for every mutant. */
+function passwordResetBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
+  return bundle;
+}
+
 describe('PasswordReset workflow (time-skipping)', function () {
   let env: TestWorkflowEnvironment;
   let sink: SmtpSink;
@@ -34,10 +45,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
     [env, sink, workflowBundle] = await Promise.all([
       createTimeSkippingEnv(),
       freePort().then((port) => startSmtpSink({ port })),
-      bundleWorkflowCode({
-        workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-      }),
+      passwordResetBundle(),
     ]);
     transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
   });
@@ -92,11 +100,12 @@ describe('PasswordReset workflow (time-skipping)', function () {
   const redeem = (handle: WorkflowHandle<typeof passwordReset>, token: string) =>
     handle.executeUpdate(redeemUpdate, { args: [{ tokenHash: sha256(token) }] });
 
-  async function rejectedWith(promise: Promise<unknown>, type: string): Promise<void> {
+  async function rejectedWith(promise: Promise<unknown>, type: string, message?: string): Promise<void> {
     await assert.rejects(promise, (err: unknown) => {
       assert.ok(err instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(err)}`);
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.type, type);
+      if (message !== undefined) assert.equal(err.cause.message, message);
       return true;
     });
   }
@@ -157,7 +166,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
     });
   });
 
-  it('answers a redeem that arrives while a mail is being sent only after it: the mailed token redeems, the replaced one is invalid', async () => {
+  it('answers a redeem that arrives while a mail is being sent only after it: the mailed token redeems once, the replaced one is invalid', async () => {
     const taskQueue = `pwreset-${randomUUID()}`;
     const workflowId = `pwreset-test-${randomUUID()}`;
     // The mail activity hands out known hashes; the second mail stays "being sent" until released.
@@ -210,6 +219,8 @@ describe('PasswordReset workflow (time-skipping)', function () {
         });
       const replaced = await redeemWith('hash-1');
       const beingMailed = await redeemWith('hash-2');
+      // Both pass the validator while the mail is in flight; only the first may use the token.
+      const twice = await redeemWith('hash-2');
       const during = await handle.query(resetStatusQuery);
       assert.deepEqual(
         [during.used, during.mailsSent],
@@ -220,10 +231,41 @@ describe('PasswordReset workflow (time-skipping)', function () {
       release();
       await rejectedWith(replaced.result(), REDEEM_FAILURE.invalid);
       assert.deepEqual(await beingMailed.result(), { redeemed: true });
+      await rejectedWith(twice.result(), REDEEM_FAILURE.used, 'token already used');
       const result = await handle.result();
       assert.deepEqual([result.outcome, result.tokenHash], ['redeemed', 'hash-2']);
       assert.deepEqual(mailed, ['hash-1', 'hash-2'], 'one mail per request, none sent again for a redeem');
     }
+  });
+
+  it('refuses every redeem before a token exists, and ends as never-requested when no request comes within the TTL', async () => {
+    const taskQueue = `pwreset-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: {
+        async sendPasswordResetEmail(): Promise<never> {
+          throw new Error('no mail is due');
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('passwordReset', {
+        workflowId: `pwreset-test-${randomUUID()}`,
+        taskQueue,
+        args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
+      });
+      // No token was mailed yet: any redeem is invalid, also one whose hash is not even a string.
+      for (const tokenHash of ['0'.repeat(64), { length: 64 } as unknown as string]) {
+        await rejectedWith(
+          handle.executeUpdate(redeemUpdate, { args: [{ tokenHash }] }),
+          REDEEM_FAILURE.invalid,
+          'token invalid',
+        );
+      }
+      assert.deepEqual(await handle.result(), { outcome: 'never-requested' });
+    });
   });
 
   it('never puts the raw token into workflow history', async () => {

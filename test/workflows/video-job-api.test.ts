@@ -20,12 +20,14 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
   let worker: Worker;
   let running: Promise<void>;
   const polls: string[] = [];
+  const submitted: string[] = [];
 
   before(async function () {
     env = await createVideoTestEnv();
     app = await startApp({ client: env.client, env: { WEBHOOK_ACK_DEADLINE: '5s' } });
     const activities: VideoActivities = {
-      async submitVideoJob() {
+      async submitVideoJob({ videoId }) {
+        submitted.push(videoId);
         return { providerJobId: 'pred-submitted', status: 'starting' };
       },
       async getVideoJobStatus({ providerJobId }) {
@@ -99,6 +101,8 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
     assert.equal(view.tenantId, 'acme');
     assert.equal(view.state.status, 'completed');
     assert.equal(view.state.eventsSeen, 2);
+    // Adopted, not submitted: the provider already has the prediction the webhook is about.
+    assert.ok(!submitted.includes(videoId), 'an adopted video was submitted again');
   });
 
   it('re-runs a failed job with POST /videos/:id/retry, and refuses to retry one that is not failed', async () => {

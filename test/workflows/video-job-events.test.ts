@@ -193,6 +193,35 @@ describe('VideoJob workflow: provider events', function () {
     });
   });
 
+  it("fails with the reason: the provider's error, its bare status, or a success without a file", async () => {
+    const { activities, calls } = fakeActivities();
+    const worker = await videoWorker(env, activities);
+    const cases: Array<[Partial<ProviderEvent>, string, string]> = [
+      [{ status: 'failed', error: 'out of credits' }, 'out of credits', 'failed'],
+      [{ status: 'canceled' }, 'provider reported canceled', 'canceled'],
+      [{ status: 'succeeded' }, 'provider reported success without an output URL', 'failed'],
+    ];
+    await worker.runUntil(async () => {
+      for (const [event, reason, status] of cases) {
+        const input = jobInput();
+        const handle = await env.client.workflow.start(videoJob, {
+          workflowId: videoWorkflowId(input.videoId),
+          taskQueue: worker.options.taskQueue,
+          args: [input],
+        });
+        await handle.signal(providerEventSignal, providerEvent(input.videoId, event));
+        await assert.rejects(handle.result(), (err: unknown) => {
+          assert.ok(err instanceof WorkflowFailedError);
+          assert.equal(err.cause?.message, reason);
+          return true;
+        });
+        const state = await handle.query(statusQuery);
+        assert.deepEqual([state.status, state.error], [status, reason]);
+      }
+    });
+    assert.deepEqual(calls.download, [], 'nothing to download');
+  });
+
   it('emails the requester on the urgent lane before completing', async () => {
     const { activities } = fakeActivities();
     const sent: Array<{ to: string; videoId: string; storedPath?: string }> = [];

@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { UnauthorizedError } from '../../../src/api/errors.js';
-import { verifyHexHmac } from '../../../src/api/webhooks/hmac-signature.js';
-import { StandardWebhooksVerifier } from '../../../src/api/webhooks/standard-webhooks-signature.js';
+import {
+  signTimedHexHmac,
+  verifyHexHmac,
+  verifyTimedHexHmac,
+} from '../../../src/api/webhooks/hmac-signature.js';
+import { timestampWithinTolerance } from '../../../src/api/webhooks/signature-timestamp.js';
+import {
+  signStandardWebhook,
+  StandardWebhooksVerifier,
+} from '../../../src/api/webhooks/standard-webhooks-signature.js';
 
 const secretA = `whsec_${randomBytes(24).toString('base64')}`;
 const secretB = `whsec_${randomBytes(24).toString('base64')}`;
@@ -20,8 +28,14 @@ function signed(secret: string, payload: Buffer | string = body, at = new Date()
   };
 }
 
-function rejects(fn: () => void, code: string): void {
-  assert.throws(fn, (err: unknown) => err instanceof UnauthorizedError && err.code === code);
+function rejects(fn: () => void, code: string, message?: string): void {
+  assert.throws(
+    fn,
+    (err: unknown) =>
+      err instanceof UnauthorizedError &&
+      err.code === code &&
+      (message === undefined || err.message === message),
+  );
 }
 
 describe('Standard Webhooks verification (replicate)', () => {
@@ -93,6 +107,55 @@ describe('Standard Webhooks verification (replicate)', () => {
       'missing_signature',
     );
   });
+
+  it('names what is missing or wrong, whichever one header is absent', () => {
+    const missing = 'missing webhook-id, webhook-timestamp or webhook-signature';
+    for (const absent of ['id', 'timestamp', 'signature'] as const) {
+      rejects(
+        () => verifier.verify(body, { ...signed(secretA), [absent]: undefined }, Date.now()),
+        'missing_signature',
+        missing,
+      );
+    }
+    const now = Date.now();
+    rejects(
+      () => verifier.verify(body, signed(secretA, body, new Date(now - FIVE_MIN - 5_000)), now),
+      'stale_timestamp',
+      'webhook-timestamp outside the allowed tolerance',
+    );
+    rejects(
+      () => verifier.verify(body, signed(secretB), now),
+      'bad_signature',
+      'webhook signature does not match',
+    );
+  });
+
+  it('takes only v1 entries, and a short or empty one is a mismatch, not an error', () => {
+    const a = signed(secretA);
+    const value = a.signature.slice('v1,'.length);
+    for (const signature of [`v2,${value}`, `${value}`, 'v1,', 'v1,AAAA', `v1,${value.slice(0, 8)}`]) {
+      rejects(() => verifier.verify(body, { ...a, signature }, Date.now()), 'bad_signature');
+    }
+    assert.equal(signStandardWebhook(secretA, a.id, a.timestamp, body), a.signature);
+  });
+});
+
+describe('signed timestamps', () => {
+  const now = 1_700_000_000_000;
+  const tolerance = 60_000;
+
+  it('accepts unix seconds up to the tolerance either way, and nothing past it', () => {
+    assert.ok(timestampWithinTolerance(String((now - tolerance) / 1000), tolerance, now));
+    assert.ok(timestampWithinTolerance(String((now + tolerance) / 1000), tolerance, now));
+    assert.ok(!timestampWithinTolerance(String((now - tolerance) / 1000 - 1), tolerance, now));
+  });
+
+  it('accepts only 1 to 12 plain digits: no sign, space, fraction or padding', () => {
+    const s = String(now / 1000);
+    for (const bad of [` ${s}`, `${s} `, `+${s}`, `${s}.0`, `0${s.padStart(12, '0')}`, '', 'x']) {
+      assert.ok(!timestampWithinTolerance(bad, tolerance, now), JSON.stringify(bad));
+    }
+  });
 });
 
 describe('generic HMAC verification', () => {
@@ -113,5 +176,64 @@ describe('generic HMAC verification', () => {
     assert.throws(() => verifyHexHmac(body, hmac('someone-else', body), secrets), UnauthorizedError);
     assert.throws(() => verifyHexHmac(body, 'abc', secrets), UnauthorizedError);
     assert.throws(() => verifyHexHmac(body, undefined, secrets), UnauthorizedError);
+  });
+
+  it('takes exactly 64 hex digits after an optional leading sha256=, nothing around them', () => {
+    const digest = hmac('old-secret', body);
+    for (const header of [
+      `x${digest}`,
+      `${digest}00`,
+      `${digest.slice(0, 32)}sha256=${digest.slice(32)}`,
+      `sha256:${digest}`,
+    ]) {
+      rejects(
+        () => verifyHexHmac(body, header, secrets),
+        'missing_signature',
+        'missing or malformed X-Signature',
+      );
+    }
+    assert.doesNotThrow(() => verifyHexHmac(body, ` SHA256=${digest.toUpperCase()} `, secrets));
+    rejects(
+      () => verifyHexHmac(body, hmac('someone-else', body), secrets),
+      'bad_signature',
+      'webhook signature does not match',
+    );
+  });
+});
+
+describe('generic timed HMAC verification', () => {
+  const secrets = ['old-secret', 'new-secret'];
+  const now = 1_700_000_000_000;
+  const ts = String(now / 1000);
+
+  it('accepts the timed signature of any configured secret', () => {
+    for (const secret of secrets) {
+      const signature = signTimedHexHmac(secret, ts, body);
+      assert.doesNotThrow(() => verifyTimedHexHmac(body, { signature, timestamp: ts }, secrets, 60_000, now));
+    }
+  });
+
+  it('says which part is missing, stale or wrong', () => {
+    const signature = signTimedHexHmac('new-secret', ts, body);
+    rejects(
+      () => verifyTimedHexHmac(body, { signature }, secrets, 60_000, now),
+      'missing_signature',
+      'missing X-Signature-Timestamp',
+    );
+    rejects(
+      () => verifyTimedHexHmac(body, { signature, timestamp: ts }, secrets, 60_000, now + 61_000),
+      'stale_timestamp',
+      'X-Signature-Timestamp outside the allowed tolerance',
+    );
+    rejects(
+      () => verifyTimedHexHmac(body, { signature, timestamp: ts }, ['other'], 60_000, now),
+      'bad_signature',
+      'webhook signature does not match',
+    );
+    rejects(
+      () => verifyTimedHexHmac(body, { timestamp: ts }, secrets, 60_000, now),
+      'missing_signature',
+      'missing or malformed X-Signature',
+    );
   });
 });

@@ -143,7 +143,10 @@ describe('POST /webhooks/:source (before and at the Temporal hand-off)', () => {
     const started = Date.now();
     const res = await post(webhookPath(app, 'vid1'), body, replicateHeaders(body));
     assert.equal(res.status, 503);
-    assert.ok(res.headers.get('retry-after'));
+    assert.equal(res.headers.get('retry-after'), '5');
+    assert.deepEqual(await res.json(), {
+      error: { code: 'unavailable', message: 'could not record the event in time; retry later' },
+    });
     assert.ok(
       Date.now() - started < app.config.webhooks.ackDeadlineMs + 1_500,
       `took ${Date.now() - started} ms`,
