@@ -11,7 +11,7 @@ import { runStep, type StepResult } from './ceiling-step.js';
 import { loadWebhookUrls } from './load-webhook-urls.js';
 import { watchMailFolder } from './mail-folder-watch.js';
 import type { StackProfile } from './profiles/stack-profile.js';
-import { probeResets, requestResetOverHttp } from './reset-probe.js';
+import { stackResetProbe } from './reset-probe.js';
 import { withStack } from './with-stack.js';
 
 export interface CeilingRunSettings {
@@ -55,14 +55,7 @@ export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promis
       `${profile.name}: resets run on ${urgentServer === 'own' ? "the urgent lane's own server" : 'the shared server'} (${resetTarget.temporalAddress})`,
     );
     const mail = watchMailFolder(resetTarget.mailDir);
-    const resets = (durationMs: number) =>
-      probeResets({
-        request: requestResetOverHttp(resetTarget.apiUrl, stack.apiKey),
-        waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
-        perSecond: s.resetsPerSecond,
-        durationMs,
-        deliveryTimeoutMs: 120_000,
-      });
+    const resets = stackResetProbe(resetTarget, stack.apiKey, mail, s.resetsPerSecond);
     try {
       s.log(`${profile.name}: warm-up ${WARM_UP_MS / 1000}s, then idle resets for ${IDLE_MS / 1000}s…`);
       await resets(WARM_UP_MS);

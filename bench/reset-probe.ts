@@ -1,3 +1,4 @@
+import type { MailFolderWatch } from './mail-folder-watch.js';
 export interface ProbeOptions {
   /** POSTs one reset request; resolves with the HTTP status. */
   request(userId: string, email: string): Promise<number>;
@@ -96,4 +97,25 @@ async function probeOne(opts: ProbeOptions, userId: string, counters: ProbeCount
     counters.lost += 1;
     return 'undelivered';
   }
+}
+
+/**
+ * Resets sent over the stack's HTTP API at `perSecond` for a given span, each timed until its
+ * `.eml` appears in the watched mail folder: the probe every bench phase and ceiling step runs.
+ */
+export function stackResetProbe(
+  target: { apiUrl: string },
+  apiKey: string,
+  mail: MailFolderWatch,
+  perSecond: number,
+): (durationMs: number) => Promise<ProbeResult> {
+  const request = requestResetOverHttp(target.apiUrl, apiKey);
+  return (durationMs) =>
+    probeResets({
+      request,
+      waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
+      perSecond,
+      durationMs,
+      deliveryTimeoutMs: 120_000,
+    });
 }

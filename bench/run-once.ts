@@ -32,7 +32,7 @@ import {
   type ServerWorkPerJob,
 } from './engine-work.js';
 import { startProcessCpuWindow, type CpuSecondsByRole } from './process-cpu.js';
-import { probeResets, requestResetOverHttp } from './reset-probe.js';
+import { stackResetProbe } from './reset-probe.js';
 import { driveWebhooks, settleWebhooks, WEBHOOKS_PER_JOB, type WebhookOutcome } from './webhook-load.js';
 
 export interface RunSettings {
@@ -131,14 +131,7 @@ async function scenarios(profile: StackProfile, stack: RunningStack, s: RunSetti
   const provider = httpProvider(stack.providerUrl);
   const webhookUrl = `${stack.apiUrl}/webhooks/replicate`;
   const nextWebhookUrl = loadWebhookUrls(stack.apiUrl, config.webhooks.urlTokenKeys);
-  const resets = (durationMs: number) =>
-    probeResets({
-      request: requestResetOverHttp(resetTarget.apiUrl, stack.apiKey),
-      waitForMail: (email, timeoutMs) => mail.waitFor(email, timeoutMs),
-      perSecond: s.resetsPerSecond,
-      durationMs,
-      deliveryTimeoutMs: 120_000,
-    });
+  const resets = stackResetProbe(resetTarget, stack.apiKey, mail, s.resetsPerSecond);
   const phase = async (name: string, durationMs: number): Promise<Omit<PhaseResult, 'webhooks'>> => {
     s.log(`${profile.name}: ${name}: resets at ${s.resetsPerSecond}/s for ${durationMs / 1000}s…`);
     const cpuWindow = startCpuWindow();
