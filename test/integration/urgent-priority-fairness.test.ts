@@ -4,7 +4,7 @@ import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { PRIORITY, TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { createLogger } from '../../src/logger.js';
 import { buildVideoActivities } from '../../src/workers/video-activities.js';
-import { waitForActivityBacklog } from '../support/activity-backlog.js';
+import { waitForActivityBacklog, waitForScheduledActivity } from '../support/activity-backlog.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { NO_CHAOS } from '../../dev/provider/chaos.js';
 
@@ -127,10 +127,12 @@ describe('urgent lane Priority and video lane Fairness, through the API (dev ser
     const [free, paid] = [`free-${run}`, `paid-${run}`];
     stack.provider!.setChaos({ delayMs: [600_000, 600_000] });
     await stack.startWorker('video', { enableNonLocalActivities: false });
-    await Promise.all(Array.from({ length: 20 }, () => requestVideo(free)));
-    await waitForActivityBacklog(stack, TASK_QUEUES.video, 20);
-    await Promise.all(Array.from({ length: 10 }, () => requestVideo(paid, { plan: 'paid' })));
-    await waitForActivityBacklog(stack, TASK_QUEUES.video, 30);
+    const frees = await Promise.all(Array.from({ length: 20 }, () => requestVideo(free)));
+    await waitForScheduledActivity(stack, frees, 'submitVideoJob');
+    const paids = await Promise.all(Array.from({ length: 10 }, () => requestVideo(paid, { plan: 'paid' })));
+    // Every paid submit is in the queue before the one-slot worker polls: a run whose first
+    // workflow task came late would otherwise be dispatched after the free ones, priority or not.
+    await waitForScheduledActivity(stack, paids, 'submitVideoJob');
 
     const order = await dispatchOrderOfSubmits(30);
     // The submit activities inherit their run's priority: paid (2) before free (4), whatever came first.

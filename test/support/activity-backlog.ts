@@ -28,3 +28,28 @@ export async function waitForActivityBacklog(
   }
   assert.ok(seen >= count, `activity backlog on ${taskQueue}: ${seen}, expected ${count}`);
 }
+
+/**
+ * Waits (at most ~2 minutes) until every one of `workflowIds` has `activityType` scheduled and
+ * not yet started. The backlog count is approximate; this is exact, run by run.
+ */
+export async function waitForScheduledActivity(
+  stack: TestStack,
+  workflowIds: string[],
+  activityType: string,
+): Promise<void> {
+  const scheduled = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+  let waiting = workflowIds;
+  for (let i = 0; i < 480 && waiting.length > 0; i++) {
+    const open = await Promise.all(
+      waiting.map(async (id) => {
+        const { raw } = await stack.client.workflow.getHandle(id).describe();
+        const pending = raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
+        return pending?.state === scheduled ? undefined : id;
+      }),
+    );
+    waiting = open.filter((id): id is string => id !== undefined);
+    if (waiting.length > 0) await sleep(250);
+  }
+  assert.deepEqual(waiting, [], `runs without a scheduled ${activityType}`);
+}
