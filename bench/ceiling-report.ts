@@ -1,18 +1,21 @@
 import { PRODUCT_ROLES } from './process-cpu.js';
 import { perThousand, productCpuPerThousand } from './engine-report.js';
 import type { CeilingRunResult, JudgedStep } from './ceiling-run.js';
-import { CEILING_LIMITS } from './ceiling-verdict.js';
+import { CEILING_LIMITS, type Ceiling } from './ceiling-verdict.js';
 
 const f = (v: number | undefined, digits = 0) =>
   v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
 
+/** The ceiling in words: "1500/min (2000/min failed)", "below 1000/min …", "at least …". */
+export function ceilingText({ perMinute, firstFailure }: Ceiling): string {
+  if (perMinute === undefined) return `below ${firstFailure}/min (the lowest rate tried failed)`;
+  if (firstFailure === undefined) return `at least ${perMinute}/min (no rate tried failed)`;
+  return `${perMinute}/min (${firstFailure}/min failed)`;
+}
+
 /** One line on the profile's ceiling. */
 export function ceilingLine(r: CeilingRunResult): string {
-  const { perMinute, firstFailure } = r.ceiling;
-  if (perMinute === undefined)
-    return `**${r.profile}**: below ${firstFailure}/min (the lowest rate tried failed)`;
-  if (firstFailure === undefined) return `**${r.profile}**: at least ${perMinute}/min (no rate tried failed)`;
-  return `**${r.profile}**: ${perMinute}/min (${firstFailure}/min failed)`;
+  return `**${r.profile}**: ${ceilingText(r.ceiling)}`;
 }
 
 /** Per rate: acks, resets against idle, losses, 503s and the verdict. */

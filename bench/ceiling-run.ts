@@ -17,6 +17,8 @@ import { withStack } from './with-stack.js';
 export interface CeilingRunSettings {
   ratesPerMinute: number[];
   holdMs: number;
+  /** Resets alone before the first rate: their p99 is what every rate's resets are judged against. */
+  idleMs: number;
   resetsPerSecond: number;
   /** Run every rate, not only up to the first that fails. */
   all: boolean;
@@ -39,7 +41,6 @@ export interface CeilingRunResult {
 }
 
 const WARM_UP_MS = 10_000;
-const IDLE_MS = 30_000;
 
 /** The whole step load on one fresh stack of `profile`: warm-up, idle baseline, rates in ascending order. */
 export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promise<CeilingRunResult> {
@@ -57,12 +58,12 @@ export function runCeiling(profile: StackProfile, s: CeilingRunSettings): Promis
     const mail = watchMailFolder(resetTarget.mailDir);
     const resets = stackResetProbe(resetTarget, stack.apiKey, mail, s.resetsPerSecond);
     try {
-      s.log(`${profile.name}: warm-up ${WARM_UP_MS / 1000}s, then idle resets for ${IDLE_MS / 1000}s…`);
+      s.log(`${profile.name}: warm-up ${WARM_UP_MS / 1000}s, then idle resets for ${s.idleMs / 1000}s…`);
       await resets(WARM_UP_MS);
       const idleStarted = Date.now();
       const idleCpu = startProcessCpuWindow();
       const idleWork = await startServerWorkWindow(stack.serverMetricsUrl);
-      const idleProbe = await resets(IDLE_MS);
+      const idleProbe = await resets(s.idleMs);
       const idleCost: IdleCost = {
         cpuSeconds: idleCpu(),
         seconds: (Date.now() - idleStarted) / 1000,

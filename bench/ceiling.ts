@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CEILING_USAGE, parseCeilingOptions } from './ceiling-options.js';
-import { ceilingLine, costTable, stepTable } from './ceiling-report.js';
+import { CEILING_USAGE, parseCeilingOptions, type CeilingOptions } from './ceiling-options.js';
+import { ceilingLine, ceilingText, costTable, stepTable } from './ceiling-report.js';
+import { repeatRunOf, repeatsTable } from './ceiling-repeats.js';
 import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
 import { clusterProfile, devProfile } from './profiles/dev-profile.js';
 
@@ -12,27 +13,40 @@ import { clusterProfile, devProfile } from './profiles/dev-profile.js';
  * The verdict is data: exit 0 whenever the run completed, 1 when the tool itself failed.
  */
 async function main(): Promise<void> {
-  const o = parseCeilingOptions(process.argv.slice(2));
+  let o: CeilingOptions;
+  try {
+    o = parseCeilingOptions(process.argv.slice(2));
+  } catch (err) {
+    // A bad option is the user's to fix: one line and where to look, no stack.
+    process.stderr.write(`ceiling: ${err instanceof Error ? err.message : String(err)} (see --help)\n`);
+    process.exit(2);
+  }
   if (o.help) return void process.stdout.write(`${CEILING_USAGE}\n`);
   const log = (line: string) =>
     process.stderr.write(`[ceiling] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
   const settings = {
     ratesPerMinute: o.ratesPerMinute,
     holdMs: o.holdMs,
+    idleMs: o.idleMs,
     resetsPerSecond: o.resetsPerSecond,
+    runs: o.runs,
     all: o.all,
   };
   const results: CeilingRunResult[] = [];
   const failures: Array<{ profile: string; error: string }> = [];
-  for (const name of o.profiles) {
-    const profile = name === 'cluster' ? clusterProfile : devProfile;
-    try {
-      results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
-    } catch (err) {
-      // The next profile still runs; its figures are printed and saved, and the exit code says one broke.
-      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      log(`${profile.name}: the run broke off: ${error}`);
-      failures.push({ profile: profile.name, error });
+  // Runs alternate between profiles, so a slow spell of the machine does not fall on one profile only.
+  for (let run = 1; run <= o.runs; run++) {
+    for (const name of o.profiles) {
+      const profile = name === 'cluster' ? clusterProfile : devProfile;
+      if (o.runs > 1) log(`${profile.name}: run ${run} of ${o.runs}`);
+      try {
+        results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));
+      } catch (err) {
+        // The next run still starts; its figures are printed and saved, and the exit code says one broke.
+        const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        log(`${profile.name}: the run broke off: ${error}`);
+        failures.push({ profile: profile.name, error });
+      }
     }
   }
   for (const r of results) {
@@ -41,8 +55,16 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${stepTable(r)}\n\n${costTable(r)}\n`);
   }
+  if (o.runs > 1) {
+    for (const name of new Set(results.map((r) => r.profile))) {
+      const runs = results
+        .filter((r) => r.profile === name)
+        .map((r) => repeatRunOf(r, ceilingText(r.ceiling)));
+      process.stdout.write(`\n${repeatsTable(name, runs)}\n`);
+    }
+  }
   process.stdout.write(
-    `\nheld ${o.holdMs / 1000}s per rate; resets at ${o.resetsPerSecond}/s; CPU s per 1,000 accepted webhooks from each step's start until its backlog drained, less the idle baseline's rate (resets alone) over that span\n`,
+    `\nheld ${o.holdMs / 1000}s per rate after a ${o.idleMs / 1000}s idle baseline; resets at ${o.resetsPerSecond}/s; CPU s per 1,000 accepted webhooks from each step's start until its backlog drained, less the idle baseline's rate (resets alone) over that span\n`,
   );
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });

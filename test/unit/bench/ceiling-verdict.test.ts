@@ -65,6 +65,9 @@ describe('bench: the ceiling verdict', () => {
       [[300, 600], 20_000, ['dev'], 5],
     );
     assert.equal(parseCeilingOptions([]).holdMs, 300_000);
+    assert.equal(parseCeilingOptions([]).idleMs, 120_000);
+    assert.equal(parseCeilingOptions(['--idle', '45s']).idleMs, 45_000);
+    assert.throws(() => parseCeilingOptions(['--idle', '5s']), /--idle/);
     assert.equal(parseDuration('90'), 90_000);
     assert.ok(Number.isNaN(parseDuration('5h')));
     assert.throws(() => parseCeilingOptions(['--profile', 'k8s']), /--profile/);
