@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Transporter } from 'nodemailer';
+import type { ReceivedMail, SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import { createEmailActivities } from '../../src/activities/email.js';
+import { requestResetSignal, type PasswordResetInput } from '../../src/shared/password-reset.js';
+import type { passwordReset } from '../../src/workflows/password-reset.js';
+import { projectWorkflowBundle } from './workflow-bundle.js';
+
+export interface ResetRun {
+  /** One reset request for the run's user (signalWithStart, as the API sends it). */
+  request: () => Promise<WorkflowHandleWithSignaledRunId<typeof passwordReset>>;
+  /** The mails the sink holds for the run's user. */
+  mails: () => ReceivedMail[];
+  workflowId: string;
+}
+
+/** The token in a reset mail's link. */
+export const tokenOf = (mail: ReceivedMail): string =>
+  /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
+
+/**
+ * Runs `body` with a worker on a fresh queue and a reset run for a fresh user started with
+ * `input`, mailing through `transport` into `sink`. The run is terminated afterwards if still open.
+ */
+export async function withResetRun(
+  env: TestWorkflowEnvironment,
+  mail: { transport: Transporter; sink: SmtpSink },
+  input: PasswordResetInput,
+  body: (run: ResetRun) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `pwreset-${randomUUID()}`;
+  const email = `${randomUUID()}@example.test`;
+  const workflowId = `pwreset-test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await projectWorkflowBundle(),
+    activities: createEmailActivities({
+      transport: mail.transport,
+      from: 'Floodgate <no-reply@floodgate.local>',
+      resetUrlBase: 'http://localhost:3000/reset',
+    }),
+  });
+  const request = () =>
+    env.client.workflow.signalWithStart<typeof passwordReset, [{ userId: string; email: string }]>(
+      'passwordReset',
+      {
+        workflowId,
+        taskQueue,
+        args: [input],
+        signal: requestResetSignal,
+        signalArgs: [{ userId: 'user-1', email }],
+      },
+    );
+  const mails = () => mail.sink.messages().filter((m) => m.to.includes(email));
+  try {
+    await worker.runUntil(body({ request, mails, workflowId }));
+  } finally {
+    // A run left open (a failed assertion) would hold a time-skipping server's clock at its next
+    // timer, and every later sleep in the file would wait for a worker that has gone.
+    await env.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
+  }
+}
