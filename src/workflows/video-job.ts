@@ -67,6 +67,13 @@ export const ENGINE_CUTS_PATCH = 'video-job-fewer-engine-writes';
  */
 export const OWN_EVENTS_PATCH = 'video-job-own-prediction-bounded-runs';
 
+/**
+ * Runs continued before it submitted to the provider again (their input still says `submit`):
+ * a second prediction, billed, whose events the job then ignored as another prediction's. With
+ * it a continued run never submits. Asked only in continued runs of submitting jobs.
+ */
+export const NO_RESUBMIT_PATCH = 'video-job-continued-run-no-resubmit';
+
 /** Event ids a run hands on when it continues as new: a prompt redelivery is still a duplicate. */
 export const CARRIED_EVENT_IDS = 100;
 
@@ -196,7 +203,7 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
     setCurrentDetails(`**${state.status}**`);
   }
 
-  if (input.submit) {
+  if (input.submit && !(carry && patched(NO_RESUBMIT_PATCH))) {
     const submitted = await orFail('submit to provider', () =>
       provider.submitVideoJob({
         videoId: input.videoId,

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { createDownloadActivities } from '../../src/activities/video/download-activities.js';
-import type { createProviderActivities } from '../../src/activities/video/provider-activities.js';
+import { ApplicationFailure } from '@temporalio/common';
 import { deliverEvent } from '../../src/api/webhooks/deliver-event.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,32 +12,14 @@ import {
   videoWorkflowId,
   type ProviderEvent,
 } from '../../src/shared/video-job.js';
-import { videoJob } from '../../src/workflows/video-job.js';
-import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
-
-type VideoActivities = ReturnType<typeof createProviderActivities> &
-  ReturnType<typeof createDownloadActivities>;
-
-/** Fakes typed against the real activities; each records its calls. */
-function fakeActivities(overrides: Partial<VideoActivities> = {}) {
-  const calls = { submit: 0, status: 0, download: [] as string[] };
-  const activities: VideoActivities = {
-    async submitVideoJob() {
-      calls.submit += 1;
-      return { providerJobId: 'pred-1', status: 'starting' };
-    },
-    async getVideoJobStatus() {
-      calls.status += 1;
-      return { providerJobId: 'pred-1', status: 'processing' };
-    },
-    async downloadVideo(req) {
-      calls.download.push(req.url);
-      return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
-    },
-    ...overrides,
-  };
-  return { activities, calls };
-}
+import { RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
+import {
+  createVideoTestEnv,
+  fakeVideoActivities,
+  jobInput,
+  providerEvent,
+  videoWorker,
+} from './support/video-job-harness.js';
 
 describe('VideoJob workflow: provider events', function () {
   let env: TestWorkflowEnvironment;
@@ -50,7 +31,7 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it('ignores a redelivered event: one state change per event id', async () => {
-    const { activities, calls } = fakeActivities();
+    const { activities, calls } = fakeVideoActivities();
     const worker = await videoWorker(env, activities);
     const input = jobInput();
     const processing = providerEvent(input.videoId, { status: 'processing' });
@@ -80,7 +61,7 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it('never moves backwards on out-of-order events', async () => {
-    const { activities } = fakeActivities();
+    const { activities } = fakeVideoActivities();
     const worker = await videoWorker(env, activities);
     const input = jobInput();
     await worker.runUntil(async () => {
@@ -107,7 +88,7 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it('late events after the job finished change nothing', async () => {
-    const { activities, calls } = fakeActivities();
+    const { activities, calls } = fakeVideoActivities();
     const worker = await videoWorker(env, activities);
     const input = jobInput();
     const workflowId = videoWorkflowId(input.videoId);
@@ -162,7 +143,7 @@ describe('VideoJob workflow: provider events', function () {
   it('a failure event after success does not fail the job', async () => {
     let release!: () => void;
     const downloading = new Promise<void>((resolve) => (release = resolve));
-    const { activities } = fakeActivities({
+    const { activities } = fakeVideoActivities({
       async downloadVideo(req) {
         await downloading;
         return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
@@ -194,7 +175,7 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it("fails with the reason: the provider's error, its bare status, or a success without a file", async () => {
-    const { activities, calls } = fakeActivities();
+    const { activities, calls } = fakeVideoActivities();
     const worker = await videoWorker(env, activities);
     const cases: Array<[Partial<ProviderEvent>, string, string]> = [
       [{ status: 'failed', error: 'out of credits' }, 'out of credits', 'failed'],
@@ -223,7 +204,7 @@ describe('VideoJob workflow: provider events', function () {
   });
 
   it('emails the requester on the urgent lane before completing', async () => {
-    const { activities } = fakeActivities();
+    const { activities } = fakeVideoActivities();
     const sent: Array<{ to: string; videoId: string; storedPath?: string }> = [];
     const worker = await videoWorker(env, activities);
     const mailWorker = await videoWorker(
@@ -257,7 +238,7 @@ describe('VideoJob workflow: provider events', function () {
 
   it('recovers a missed webhook by polling the provider after the reconcile delay', async () => {
     let polledAt: number | undefined;
-    const { activities, calls } = fakeActivities({
+    const { activities, calls } = fakeVideoActivities({
       async getVideoJobStatus({ providerJobId }) {
         polledAt = await env.currentTimeMs();
         return { providerJobId, status: 'succeeded', downloadUrl: 'http://127.0.0.1/d.mp4' };
@@ -287,7 +268,7 @@ describe('VideoJob workflow: provider events', function () {
     const expectedGapsS = [15, 30, 60, 120, 240, 300, 300];
     const answers = [...expectedGapsS.map(() => 'processing' as const), 'failed' as const];
     const polledAt: number[] = [];
-    const { activities, calls } = fakeActivities({
+    const { activities, calls } = fakeVideoActivities({
       async getVideoJobStatus({ providerJobId }) {
         polledAt.push(await env.currentTimeMs());
         const status = answers[Math.min(calls.status++, answers.length - 1)]!;
@@ -321,5 +302,32 @@ describe('VideoJob workflow: provider events', function () {
         `gap ${i + 1} was ${gap} s, expected ${expectedGapsS[i]} s (all: ${gapsS.join(', ')})`,
       );
     });
+  });
+
+  it('gives up after the last poll and fails the job with the number of polls', async () => {
+    const { activities, calls } = fakeVideoActivities();
+    const worker = await videoWorker(env, activities);
+    const input = jobInput({ providerJobId: 'pred-7' });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      const err = await handle.result().then(
+        () => assert.fail('expected the job to fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError);
+      const expected = `no terminal status from the provider after ${RECONCILE_POLL.maxPolls} polls`;
+      assert.equal(err.cause?.message, expected);
+      assert.equal(err.cause instanceof ApplicationFailure && err.cause.type, 'VideoFailed');
+      const state = await handle.query(statusQuery);
+      assert.deepEqual(
+        [state.status, state.polls, state.error],
+        ['failed', RECONCILE_POLL.maxPolls, expected],
+      );
+    });
+    assert.equal(calls.status, RECONCILE_POLL.maxPolls, 'one status call per poll, none after the last');
   });
 });

@@ -2,14 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
+import type { createDownloadActivities } from '../../../src/activities/video/download-activities.js';
+import type { createProviderActivities } from '../../../src/activities/video/provider-activities.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../../src/shared/search-attributes.js';
 import type { ProviderEvent, VideoJobInput } from '../../../src/shared/video-job.js';
+import { createLocalDevEnv } from '../../support/local-dev-env.js';
 import { createTimeSkippingEnv } from '../../support/time-skipping.js';
 import { projectWorkflowBundle } from '../../support/workflow-bundle.js';
 
 /** A time-skipping environment that knows Floodgate's search attributes, as the dev server does. */
 export async function createVideoTestEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await createTimeSkippingEnv();
+  return withSearchAttributes(await createTimeSkippingEnv());
+}
+
+/** A real dev server (in memory) that knows Floodgate's search attributes: for runs that continue as new. */
+export async function createVideoDevEnv(): Promise<TestWorkflowEnvironment> {
+  return withSearchAttributes(await createLocalDevEnv());
+}
+
+async function withSearchAttributes(env: TestWorkflowEnvironment): Promise<TestWorkflowEnvironment> {
   const { INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
@@ -59,4 +70,28 @@ export async function videoWorker(
     activities,
     ...overrides,
   });
+}
+
+type VideoActivities = ReturnType<typeof createProviderActivities> &
+  ReturnType<typeof createDownloadActivities>;
+
+/** Fakes typed against the real activities; each records its calls. */
+export function fakeVideoActivities(overrides: Partial<VideoActivities> = {}) {
+  const calls = { submit: 0, status: 0, download: [] as string[] };
+  const activities: VideoActivities = {
+    async submitVideoJob() {
+      calls.submit += 1;
+      return { providerJobId: 'pred-1', status: 'starting' };
+    },
+    async getVideoJobStatus() {
+      calls.status += 1;
+      return { providerJobId: 'pred-1', status: 'processing' };
+    },
+    async downloadVideo(req) {
+      calls.download.push(req.url);
+      return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
+    },
+    ...overrides,
+  };
+  return { activities, calls };
 }
