@@ -3,12 +3,33 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Transporter } from 'nodemailer';
-import type { ReceivedMail, SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
 import { createEmailActivities } from '../../src/activities/email.js';
 import { requestResetSignal, type PasswordResetInput } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
 import { projectWorkflowBundle } from './workflow-bundle.js';
+
+/** An SMTP sink on a port the OS picks as it binds, and a transport that mails into it. */
+export interface ResetMail {
+  sink: SmtpSink;
+  transport: Transporter;
+  stop(): Promise<void>;
+}
+
+export async function startResetMail(): Promise<ResetMail> {
+  // Port 0: no server starting beside the sink can take its port first.
+  const sink = await startSmtpSink({ port: 0 });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
+  return {
+    sink,
+    transport,
+    async stop() {
+      transport.close();
+      await sink.stop();
+    },
+  };
+}
 
 export interface ResetRun {
   /** One reset request for the run's user (signalWithStart, as the API sends it). */
@@ -16,6 +37,7 @@ export interface ResetRun {
   /** The mails the sink holds for the run's user. */
   mails: () => ReceivedMail[];
   workflowId: string;
+  email: string;
 }
 
 /** The token in a reset mail's link. */
@@ -24,11 +46,11 @@ export const tokenOf = (mail: ReceivedMail): string =>
 
 /**
  * Runs `body` with a worker on a fresh queue and a reset run for a fresh user started with
- * `input`, mailing through `transport` into `sink`. The run is terminated afterwards if still open.
+ * `input`, mailing into `mail`'s sink. The run is terminated afterwards if still open.
  */
 export async function withResetRun(
   env: TestWorkflowEnvironment,
-  mail: { transport: Transporter; sink: SmtpSink },
+  mail: ResetMail,
   input: PasswordResetInput,
   body: (run: ResetRun) => Promise<void>,
 ): Promise<void> {
@@ -58,7 +80,7 @@ export async function withResetRun(
     );
   const mails = () => mail.sink.messages().filter((m) => m.to.includes(email));
   try {
-    await worker.runUntil(body({ request, mails, workflowId }));
+    await worker.runUntil(body({ request, mails, workflowId, email }));
   } finally {
     // A run left open (a failed assertion) would hold a time-skipping server's clock at its next
     // timer, and every later sleep in the file would wait for a worker that has gone.

@@ -3,11 +3,15 @@ import { readFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import nodemailer, { type Transporter } from 'nodemailer';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import type { ReceivedMail } from '../../dev/smtp-sink/smtp-sink.js';
 import { resetStatusQuery, type PasswordResetInput } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
-import { withResetRun, type ResetRun } from '../support/password-reset-run.js';
+import {
+  startResetMail,
+  withResetRun,
+  type ResetMail,
+  type ResetRun,
+} from '../support/password-reset-run.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 import { projectWorkflowBundle } from '../support/workflow-bundle.js';
 
@@ -25,30 +29,22 @@ const BEFORE_LIMITS = new URL('./histories/password-reset-before-limits.bin', im
 describe('PasswordReset workflow: bounded runs (time-skipping)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
-  let sink: SmtpSink;
-  let transport: Transporter;
+  let mail: ResetMail;
 
   before(async function () {
     this.timeout(120_000);
-    [env, sink] = await Promise.all([
-      createTimeSkippingEnv(),
-      // Port 0: the OS picks it as the sink binds, so no server starting beside it can take it first.
-      startSmtpSink({ port: 0 }),
-      projectWorkflowBundle(),
-    ]);
-    transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
+    [env, mail] = await Promise.all([createTimeSkippingEnv(), startResetMail(), projectWorkflowBundle()]);
   });
   after(async () => {
-    transport?.close();
-    await sink?.stop();
+    await mail?.stop();
     await env?.teardown();
   });
 
   const withRun = (input: PasswordResetInput, body: (run: ResetRun) => Promise<void>) =>
-    withResetRun(env, { transport, sink }, input, body);
+    withResetRun(env, mail, input, body);
 
   const waitForMails = (mails: () => ReceivedMail[], n: number) =>
-    sink.waitFor(() => mails().length >= n, 10_000);
+    mail.sink.waitFor(() => mails().length >= n, 10_000);
 
   it('mails one user at most mailLimit times per window, whoever admits the requests', async () => {
     // Tokens outlive the window here, so one run sees the window pass.

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import nodemailer, { type Transporter } from 'nodemailer';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import type { ReceivedMail } from '../../dev/smtp-sink/smtp-sink.js';
 import { redeemUpdate, resetStatusQuery } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
 import { createLocalDevEnv } from '../support/local-dev-env.js';
-import { tokenOf, withResetRun } from '../support/password-reset-run.js';
+import { startResetMail, tokenOf, withResetRun, type ResetMail } from '../support/password-reset-run.js';
 import { projectWorkflowBundle } from '../support/workflow-bundle.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -20,21 +19,13 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 describe('PasswordReset workflow: continues as new under a stream of requests (dev server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
-  let sink: SmtpSink;
-  let transport: Transporter;
+  let mail: ResetMail;
 
   before(async function () {
-    [env, sink] = await Promise.all([
-      createLocalDevEnv(),
-      // Port 0: the OS picks it as the sink binds, so no server starting beside it can take it first.
-      startSmtpSink({ port: 0 }),
-      projectWorkflowBundle(),
-    ]);
-    transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
+    [env, mail] = await Promise.all([createLocalDevEnv(), startResetMail(), projectWorkflowBundle()]);
   });
   after(async () => {
-    transport?.close();
-    await sink?.stop();
+    await mail?.stop();
     await env?.teardown();
   });
 
@@ -51,7 +42,7 @@ describe('PasswordReset workflow: continues as new under a stream of requests (d
   }
 
   const waitForMails = (mails: () => ReceivedMail[], n: number) =>
-    sink.waitFor(() => mails().length >= n, 10_000);
+    mail.sink.waitFor(() => mails().length >= n, 10_000);
 
   it('continues as new before its history grows long; the token stays valid and the counts carry', async () => {
     const input = {
@@ -61,7 +52,7 @@ describe('PasswordReset workflow: continues as new under a stream of requests (d
       mailWindowMs: 3_600_000,
       maxHistoryEvents: 40,
     };
-    await withResetRun(env, { transport, sink }, input, async ({ request, mails, workflowId }) => {
+    await withResetRun(env, mail, input, async ({ request, mails, workflowId }) => {
       const firstRunId = (await request()).signaledRunId;
       await waitForMails(mails, 1);
       const token = tokenOf(mails()[0]!);

@@ -3,10 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import nodemailer, { type Transporter } from 'nodemailer';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
-import { createEmailActivities } from '../../src/activities/email.js';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ReceivedMail } from '../../dev/smtp-sink/smtp-sink.js';
 import {
   REDEEM_FAILURE,
   redeemUpdate,
@@ -14,44 +12,29 @@ import {
   resetStatusQuery,
 } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
-import { freePort } from '../support/free-port.js';
+import { startResetMail, tokenOf, withResetRun, type ResetMail } from '../support/password-reset-run.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
+import { projectWorkflowBundle } from '../support/workflow-bundle.js';
 
 const TTL = 30 * 60_000;
 const COOLDOWN = 60_000;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const tokenOf = (mail: ReceivedMail) =>
-  /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** Bundled once per process: mutation runs repeat this file's hooks for every mutant. */
-function passwordResetBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: new URL('../../src/workflows/password-reset.ts', import.meta.url).pathname,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-  });
-  return bundle;
-}
 
 describe('PasswordReset workflow (time-skipping)', function () {
   let env: TestWorkflowEnvironment;
-  let sink: SmtpSink;
-  let transport: Transporter;
+  let mail: ResetMail;
   let workflowBundle: WorkflowBundleWithSourceMap;
 
   before(async function () {
     this.timeout(120_000);
-    [env, sink, workflowBundle] = await Promise.all([
+    [env, mail, workflowBundle] = await Promise.all([
       createTimeSkippingEnv(),
-      freePort().then((port) => startSmtpSink({ port })),
-      passwordResetBundle(),
+      startResetMail(),
+      projectWorkflowBundle(),
     ]);
-    transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
   });
   after(async () => {
-    transport?.close();
-    await sink?.stop();
+    await mail?.stop();
     await env?.teardown();
   });
 
@@ -64,37 +47,21 @@ describe('PasswordReset workflow (time-skipping)', function () {
       nextMail: () => Promise<ReceivedMail>;
     }) => Promise<void>,
   ): Promise<void> {
-    const taskQueue = `pwreset-${randomUUID()}`;
-    const email = `${randomUUID()}@example.test`;
-    const workflowId = `pwreset-test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: createEmailActivities({
-        transport,
-        from: 'Floodgate <no-reply@floodgate.local>',
-        resetUrlBase: 'http://localhost:3000/reset',
-      }),
-    });
-    let seen = 0;
-    const nextMail = async () => {
-      const index = seen++;
-      await sink.waitFor(() => sink.messages().filter((m) => m.to.includes(email)).length > index, 10_000);
-      return sink.messages().filter((m) => m.to.includes(email))[index]!;
-    };
-    const request = () =>
-      env.client.workflow.signalWithStart('passwordReset', {
-        workflowId,
-        taskQueue,
-        args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
-        signal: requestResetSignal,
-        signalArgs: [{ userId: 'user-1', email }],
-      });
-    await worker.runUntil(async () => {
-      await request();
-      await body({ handle: env.client.workflow.getHandle(workflowId), email, request, nextMail });
-    });
+    await withResetRun(
+      env,
+      mail,
+      { ttlMs: TTL, cooldownMs: COOLDOWN },
+      async ({ request, mails, workflowId, email }) => {
+        let seen = 0;
+        const nextMail = async () => {
+          const index = seen++;
+          await mail.sink.waitFor(() => mails().length > index, 10_000);
+          return mails()[index]!;
+        };
+        await request();
+        await body({ handle: env.client.workflow.getHandle(workflowId), email, request, nextMail });
+      },
+    );
   }
 
   const redeem = (handle: WorkflowHandle<typeof passwordReset>, token: string) =>
@@ -154,7 +121,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
       const status = await handle.query(resetStatusQuery);
       assert.equal(status.mailsSent, 1);
       assert.equal(status.requestsIgnored, 1);
-      assert.equal(sink.messages().filter((m) => m.to.includes(email)).length, 1);
+      assert.equal(mail.sink.messages().filter((m) => m.to.includes(email)).length, 1);
 
       await env.sleep(COOLDOWN);
       await request();
