@@ -31,7 +31,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
     connection: opts.connection,
     namespace: opts.namespace ?? config.temporal.namespace,
     dataConverter: createDataConverter(config),
-    ...workflowSource(),
+    ...(await workflowSource()),
   };
   const urgent = config.lanes.urgent;
   const video = config.lanes.video;

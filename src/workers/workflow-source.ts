@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { encodedFailureConverterPath } from '../temporal/data-converter.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, here.includes(`${join('dist', 'src')}`) ? '../../..' : '../..');
@@ -8,15 +10,26 @@ const repoRoot = resolve(here, here.includes(`${join('dist', 'src')}`) ? '../../
 /** Written by `npm run build` (scripts/bundle-workflows.ts). */
 export const prebuiltBundlePath = join(repoRoot, 'dist', 'workflow-bundle.js');
 
+let bundledFromSources: Promise<{ code: string }> | undefined;
+
 /**
  * Compiled workers (`npm run build`, then `node dist/...`) load the pre-built workflow bundle
  * for fast start-up; workers run from TypeScript sources bundle src/workflows at start-up, so
- * a stale bundle can never shadow the code being edited.
+ * a stale bundle can never shadow the code being edited. That bundle is made once per process:
+ * the urgent worker runs a Worker per Temporal server, and each would otherwise bundle again
+ * (about 2 s of CPU each).
  */
-export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+export async function workflowSource(): Promise<{ workflowBundle: { codePath: string } | { code: string } }> {
   const compiled = import.meta.url.endsWith('.js');
   if (compiled && existsSync(prebuiltBundlePath)) return { workflowBundle: { codePath: prebuiltBundlePath } };
-  return { workflowsPath: workflowsEntry() };
+  bundledFromSources ??= bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    // As the Worker would bundle it: the workflows' own failures are encoded inside the bundle.
+    failureConverterPath: encodedFailureConverterPath(),
+    // Where the Worker's own bundler would log (the runtime's logger), not the SDK's console default.
+    logger: Runtime.instance().logger,
+  });
+  return { workflowBundle: await bundledFromSources };
 }
 
 /** src/workflows/index.ts (or its compiled twin when running from dist). */
