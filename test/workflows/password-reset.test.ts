@@ -82,10 +82,15 @@ describe('PasswordReset workflow (time-skipping)', function () {
       const mail = await nextMail();
       assert.match(mail.html ?? '', /href="http:\/\/localhost:3000\/reset\?userId=user-1&amp;token=/);
       const token = tokenOf(mail);
+      assert.equal((await handle.query(resetStatusQuery)).tokenIssued, true);
+      const { runId } = await handle.describe();
       assert.deepEqual(await redeem(handle, token), { redeemed: true });
       const result = await handle.result();
       assert.equal(result.outcome, 'redeemed');
       assert.equal(result.tokenHash, sha256(token));
+      // It ended in that run: a redeemed reset has nothing to hand on to a next one.
+      const run = await env.client.workflow.getHandle(handle.workflowId, runId).describe();
+      assert.equal(run.status.name, 'COMPLETED');
       // The run has ended: a second redeem reaches no running workflow.
       await assert.rejects(redeem(handle, token));
     });
@@ -96,7 +101,18 @@ describe('PasswordReset workflow (time-skipping)', function () {
       const token = tokenOf(await nextMail());
       await rejectedWith(redeem(handle, `${token}x`), REDEEM_FAILURE.invalid);
       await rejectedWith(redeem(handle, 'not-a-token'), REDEEM_FAILURE.invalid);
+      // A hash that is not even a string, while a token exists.
+      const notAString = { length: 64 } as unknown as string;
+      await rejectedWith(
+        handle.executeUpdate(redeemUpdate, { args: [{ tokenHash: notAString }] }),
+        REDEEM_FAILURE.invalid,
+        'token invalid',
+      );
       assert.equal((await handle.query(resetStatusQuery)).used, false);
+      // Refused by the validator: a wrong guess leaves nothing in the run's history.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      assert.equal(updates.length, 0, 'a refused redeem was written to history');
       await redeem(handle, token);
       assert.equal((await handle.result()).outcome, 'redeemed');
     });
@@ -107,9 +123,12 @@ describe('PasswordReset workflow (time-skipping)', function () {
       await nextMail();
       await env.sleep(TTL - 60_000);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
+      const { runId } = await handle.describe();
       await env.sleep(2 * 60_000);
       const result = await handle.result();
       assert.equal(result.outcome, 'expired');
+      const run = await env.client.workflow.getHandle(handle.workflowId, runId).describe();
+      assert.equal(run.status.name, 'COMPLETED', 'an expired reset ends; it does not continue as new');
     });
   });
 
@@ -223,6 +242,7 @@ describe('PasswordReset workflow (time-skipping)', function () {
         taskQueue,
         args: [{ ttlMs: TTL, cooldownMs: COOLDOWN }],
       });
+      assert.equal((await handle.query(resetStatusQuery)).tokenIssued, false);
       // No token was mailed yet: any redeem is invalid, also one whose hash is not even a string.
       for (const tokenHash of ['0'.repeat(64), { length: 64 } as unknown as string]) {
         await rejectedWith(
