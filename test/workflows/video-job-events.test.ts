@@ -12,6 +12,7 @@ import {
   videoWorkflowId,
   type ProviderEvent,
 } from '../../src/shared/video-job.js';
+import { VideoStatusAttribute } from '../../src/shared/search-attributes.js';
 import { RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
 import {
   createVideoTestEnv,
@@ -329,5 +330,49 @@ describe('VideoJob workflow: provider events', function () {
       );
     });
     assert.equal(calls.status, RECONCILE_POLL.maxPolls, 'one status call per poll, none after the last');
+  });
+
+  it('shows its phase to operators: the VideoStatus search attribute and the Web UI details', async () => {
+    let finishDownload!: () => void;
+    const downloaded = new Promise<void>((r) => (finishDownload = r));
+    const { activities } = fakeVideoActivities({
+      async downloadVideo(req) {
+        await downloaded;
+        return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
+      },
+    });
+    const worker = await videoWorker(env, activities);
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(videoJob, {
+        workflowId: videoWorkflowId(input.videoId),
+        taskQueue: worker.options.taskQueue,
+        args: [input],
+      });
+      const phase = async () => {
+        const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+        const attributes = (await handle.describe()).typedSearchAttributes;
+        return [
+          (await handle.query(statusQuery)).status,
+          attributes.get(VideoStatusAttribute),
+          metadata.currentDetails,
+        ];
+      };
+      // The search attribute is the start options' to set (none here); the details cost no write.
+      assert.deepEqual(await phase(), ['waiting', undefined, '**waiting**']);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/p.mp4' }),
+      );
+      let seen = await phase();
+      for (let i = 0; i < 100 && seen[0] !== 'downloading'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await phase();
+      }
+      assert.deepEqual(seen, ['downloading', 'downloading', '**downloading**']);
+      finishDownload();
+      await handle.result();
+      assert.deepEqual(await phase(), ['completed', 'completed', '**completed**']);
+    });
   });
 });
