@@ -39,6 +39,19 @@ describe('VideoJob workflow: bounded runs and its own prediction (dev server)', 
     }
     return state;
   }
+  /** Fake activities whose submit answers (with `providerJobId`) only once `answerSubmit` is called. */
+  function heldSubmit(providerJobId: string) {
+    let answerSubmit!: () => void;
+    const submitted = new Promise<void>((r) => (answerSubmit = r));
+    const fake = fakeVideoActivities({
+      async submitVideoJob() {
+        fake.calls.submit += 1;
+        await submitted;
+        return { providerJobId, status: 'starting' };
+      },
+    });
+    return { ...fake, answerSubmit };
+  }
   const readStatus = (workflowId: string) => env.client.workflow.getHandle(workflowId).query(statusQuery);
 
   it('continues as new after maxEvents events, handing on its state and the event ids it saw', async () => {
@@ -83,15 +96,7 @@ describe('VideoJob workflow: bounded runs and its own prediction (dev server)', 
   });
 
   it("holds events that come before the submit answers, then ignores another prediction's", async () => {
-    let answerSubmit!: () => void;
-    const submitted = new Promise<void>((r) => (answerSubmit = r));
-    const { activities, calls } = fakeVideoActivities({
-      async submitVideoJob() {
-        calls.submit += 1;
-        await submitted;
-        return { providerJobId: 'pred-new', status: 'starting' };
-      },
-    });
+    const { activities, calls, answerSubmit } = heldSubmit('pred-new');
     const worker = await videoWorker(env, activities);
     const input = jobInput({ submit: true });
     const workflowId = videoWorkflowId(input.videoId);
@@ -139,15 +144,7 @@ describe('VideoJob workflow: bounded runs and its own prediction (dev server)', 
   });
 
   it('refuses events beyond maxEvents while the submit has not answered, and says how many', async () => {
-    let answerSubmit!: () => void;
-    const submitted = new Promise<void>((r) => (answerSubmit = r));
-    const { activities, calls } = fakeVideoActivities({
-      async submitVideoJob() {
-        calls.submit += 1;
-        await submitted;
-        return { providerJobId: 'pred-1', status: 'starting' };
-      },
-    });
+    const { activities, calls, answerSubmit } = heldSubmit('pred-1');
     const worker = await videoWorker(env, activities);
     const input = jobInput({ submit: true, maxEvents: 2 });
     const workflowId = videoWorkflowId(input.videoId);
