@@ -6,7 +6,8 @@ export const CEILING_USAGE = `npm run ceiling -- [--profile dev,cluster] [--rate
   Finds the highest webhook rate a fresh stack sustains for --hold: acks p99 ≤ 200 ms as the
   sender sees them, password-reset p99 ≤ 2× the same stack's idle reset p99, nothing lost.
 
-  --profile     dev = npm start, cluster = npm run start:cluster; one fresh stack each, in turn
+  --profile     dev = npm start, cluster = npm run start:cluster; one fresh stack each, in turn;
+                cluster-reset-activity = start:cluster with PASSWORD_RESET_MAIL_AS=activity (A/B)
   --rates       webhooks per minute, comma-separated, run in ascending order
   --hold        how long each rate is held: 90, 90s, 5m
   --idle        how long resets run alone first, for the idle p99 each rate is judged against
@@ -15,6 +16,9 @@ export const CEILING_USAGE = `npm run ceiling -- [--profile dev,cluster] [--rate
                 profile gives each figure as median (min–max) over the runs
   --all         run every rate, not only up to the first one that fails
   --verbose     show every line the stack prints`;
+
+/** The stacks `npm run ceiling` can start (bench/profiles/dev-profile.ts). */
+export const CEILING_PROFILES = ['dev', 'cluster', 'cluster-reset-activity'] as const;
 
 export interface CeilingOptions {
   profiles: string[];
@@ -47,7 +51,8 @@ export function parseCeilingOptions(args: string[]): CeilingOptions {
   });
   const profiles = values.profile.split(',').map((p) => p.trim());
   for (const p of profiles)
-    if (p !== 'dev' && p !== 'cluster') throw new Error(`--profile: "${p}" is not dev or cluster`);
+    if (!(CEILING_PROFILES as readonly string[]).includes(p))
+      throw new Error(`--profile: "${p}" is not one of ${CEILING_PROFILES.join(', ')}`);
   const ratesPerMinute = values.rates.split(',').map(Number);
   if (!ratesPerMinute.every((r) => Number.isInteger(r) && r >= 60 && r <= 60_000))
     throw new Error('--rates: whole webhooks per minute, 60 to 60000 each');

@@ -1,10 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CEILING_PROFILES } from './ceiling-options.js';
 import { CEILING_USAGE, parseCeilingOptions, type CeilingOptions } from './ceiling-options.js';
 import { ceilingLine, ceilingText, costTable, stepTable } from './ceiling-report.js';
 import { repeatRunOf, repeatsTable } from './ceiling-repeats.js';
 import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
-import { clusterProfile, devProfile } from './profiles/dev-profile.js';
+import { clusterProfile, clusterResetMailTaskProfile, devProfile } from './profiles/dev-profile.js';
+import type { StackProfile } from './profiles/stack-profile.js';
+
+const CEILING_STACKS: Record<(typeof CEILING_PROFILES)[number], StackProfile> = {
+  dev: devProfile,
+  cluster: clusterProfile,
+  'cluster-reset-activity': clusterResetMailTaskProfile,
+};
 
 /**
  * `npm run ceiling`: the highest webhook rate one fresh stack per profile sustains for --hold
@@ -37,7 +45,7 @@ async function main(): Promise<void> {
   // Runs alternate between profiles, so a slow spell of the machine does not fall on one profile only.
   for (let run = 1; run <= o.runs; run++) {
     for (const name of o.profiles) {
-      const profile = name === 'cluster' ? clusterProfile : devProfile;
+      const profile = CEILING_STACKS[name as (typeof CEILING_PROFILES)[number]];
       if (o.runs > 1) log(`${profile.name}: run ${run} of ${o.runs}`);
       try {
         results.push(await runCeiling(profile, { ...settings, verbose: o.verbose, log }));

@@ -6,6 +6,7 @@ import {
   clusterAdmissionProfile,
   clusterOneServerProfile,
   clusterProfile,
+  clusterResetMailTaskProfile,
   devInMemoryProfile,
   devNoEagerProfile,
   devNoVideoLaneProfile,
@@ -40,6 +41,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               cluster-budget = start:cluster with a 150/s budget for the video namespace (A/B);
               cluster-admission = start:cluster with webhook admission control on (A/B);
               cluster-one-server = start:cluster with one Temporal server for both lanes (A/B);
+              cluster-reset-activity = start:cluster with each reset mail as an activity task (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -57,6 +59,7 @@ const PROFILES: Record<string, StackProfile> = {
   'cluster-budget': clusterVideoBudgetProfile,
   'cluster-admission': clusterAdmissionProfile,
   'cluster-one-server': clusterOneServerProfile,
+  'cluster-reset-activity': clusterResetMailTaskProfile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

@@ -120,6 +120,15 @@ export const clusterOneServerProfile: StackProfile = {
   start: (opts) => startDevStack(opts, false, true, { STACK_URGENT_SERVER: 'shared' }),
 };
 
+/**
+ * Lever A/B: the cluster profile with each reset mail sent as an activity task
+ * (PASSWORD_RESET_MAIL_AS=activity), as the profile ran before mails went inside the workflow task.
+ */
+export const clusterResetMailTaskProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, reset mail as an activity task (PASSWORD_RESET_MAIL_AS=activity)',
+  start: (opts) => startDevStack(opts, false, true, { PASSWORD_RESET_MAIL_AS: 'activity' }),
+};
+
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
   return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;

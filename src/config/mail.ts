@@ -18,6 +18,11 @@ export const mailSettings = {
   PASSWORD_RESET_COOLDOWN: duration.default(60_000).meta({
     description: 'a repeat request for a user inside it is refused (`429`) and sends no second mail',
   }),
+  // How a reset run sends its mail: the engine's work per reset (docs/performance.md#the-reset-mail-inside-its-workflow-task).
+  PASSWORD_RESET_MAIL_AS: z.enum(['local-activity', 'activity']).default('local-activity').meta({
+    description:
+      '`local-activity`: each reset mail is sent inside the workflow task that took the request (one workflow task and no activity task per reset; SMTP retries run in the worker); `activity`: an activity task on the `urgent` queue, shown as a pending activity in the Web UI while it retries. Applies to runs started after the change',
+  }),
   // Reset limits, decided in each API process before Temporal (docs/api.md#password-reset-limits).
   PASSWORD_RESET_USER_LIMIT: positiveInt
     .default(3)
@@ -53,6 +58,7 @@ export function passwordResetSection(e: MailEnv) {
     urlBase: e.PASSWORD_RESET_URL_BASE,
     ttlMs: e.PASSWORD_RESET_TTL,
     cooldownMs: e.PASSWORD_RESET_COOLDOWN,
+    mailAs: e.PASSWORD_RESET_MAIL_AS,
     idKey: e.PASSWORD_RESET_ID_KEY,
     limits: {
       perUser: e.PASSWORD_RESET_USER_LIMIT,

@@ -1,5 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
+/** How a reset run sends its mails: inside its workflow task, or as an activity task. */
+export type ResetMailMode = 'local-activity' | 'activity';
+
 /** What a PasswordReset run is started with; repeat requests arrive as signals. */
 export interface PasswordResetInput {
   /** How long a mailed token stays valid. */
@@ -9,6 +12,11 @@ export interface PasswordResetInput {
   /** At most this many mails per `mailWindowMs` (unset in runs started before the limits). */
   mailLimit?: number;
   mailWindowMs?: number;
+  /**
+   * How the run sends its mails (PASSWORD_RESET_MAIL_AS): `local-activity` inside the workflow
+   * task, `activity` (or unset: runs started before the choice) as an activity task.
+   */
+  mailAs?: ResetMailMode;
   /** Continue as new once the run's history has this many events (default 2,000). */
   maxHistoryEvents?: number;
   /** What a run hands to the run it continues as. */

@@ -42,6 +42,8 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       taskQueue: TASK_QUEUES.urgent,
       activities: buildUrgentActivities(config, opts.log),
       maxConcurrentActivityTaskExecutions: urgent.activitySlots,
+      // Reset mails sent as local activities (PASSWORD_RESET_MAIL_AS) use the same capacity.
+      maxConcurrentLocalActivityExecutions: urgent.activitySlots,
       maxConcurrentWorkflowTaskExecutions: urgent.workflowSlots,
       // Resets wait (open) for their link for up to PASSWORD_RESET_TTL: without a bound the SDK
       // keeps thousands of them in memory (its default grows with the heap limit).
@@ -68,6 +70,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       taskQueue: TASK_QUEUES.shared,
       activities: { ...buildVideoActivities(config, opts.log), ...buildUrgentActivities(config, opts.log) },
       maxConcurrentActivityTaskExecutions: urgent.activitySlots + video.activitySlots,
+      maxConcurrentLocalActivityExecutions: urgent.activitySlots,
       maxConcurrentWorkflowTaskExecutions: urgent.workflowSlots + video.workflowSlots,
     };
   }

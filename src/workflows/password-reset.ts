@@ -5,6 +5,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -22,14 +23,26 @@ import {
 } from '../shared/password-reset.js';
 import { PRIORITY } from '../shared/task-queues.js';
 
-const { sendPasswordResetEmail } = proxyActivities<EmailActivities>({
-  // Bounded per attempt; retried with backoff on network errors and SMTP 4xx for up to 10 minutes
-  // (an SMTP outage of that length still ends in a mail). SMTP 5xx is non-retryable (classified in the activity).
+// Bounded per attempt; retried with backoff on network errors and SMTP 4xx for up to 10 minutes
+// (an SMTP outage of that length still ends in a mail). SMTP 5xx is non-retryable (classified in the activity).
+const MAIL_ATTEMPTS = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '10m',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '15s' },
+} as const;
+
+/** The mail as an activity task on the urgent queue: its attempts show as a pending activity. */
+const mailTask = proxyActivities<EmailActivities>({
+  ...MAIL_ATTEMPTS,
   priority: { priorityKey: PRIORITY.passwordReset },
 });
+
+/**
+ * The mail as a local activity: sent inside the workflow task that took the request, so a reset
+ * costs one workflow task and no activity task (half the engine's writes), and the mail leaves
+ * one server round trip sooner. Retries run in the worker (the task heartbeats while they do).
+ */
+const mailLocal = proxyLocalActivities<EmailActivities>(MAIL_ATTEMPTS);
 
 /** Runs that record this marker cap mails per window and continue as new before their history grows long. */
 export const BOUNDED_RESETS_PATCH = 'password-reset-bounded';
@@ -122,7 +135,9 @@ export async function passwordReset(input: PasswordResetInput): Promise<Password
       const { userId, email } = pending;
       lastMailAt = Date.now();
       sending = true;
-      const sent = await sendPasswordResetEmail({ userId, email, ttlMs: input.ttlMs });
+      // Runs started before the choice existed have no `mailAs`: they replay as activity tasks.
+      const mail = input.mailAs === 'local-activity' ? mailLocal : mailTask;
+      const sent = await mail.sendPasswordResetEmail({ userId, email, ttlMs: input.ttlMs });
       // The new token replaces the old one: redeems that waited on this mail now see the new hash.
       sending = false;
       pending = undefined;

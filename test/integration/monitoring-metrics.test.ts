@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { watchMailFolder, type MailFolderWatch } from '../../bench/mail-folder-watch.js';
 import { loadConfig } from '../../src/config.js';
+import { requestResetSignal } from '../../src/shared/password-reset.js';
+import { connectClient } from '../../src/temporal/client.js';
 import { startDevProfile, type DevProfile } from '../support/dev-profile.js';
 import { freePort, freePortRange } from '../support/free-port.js';
 import { parseExposition, selectorsOf, unmatched, type Sample } from '../support/prometheus-exposition.js';
@@ -75,6 +77,24 @@ describe('monitoring: alerts and dashboard query what the stack exports', functi
     const reset = await post('/password-resets', { userId: `user-${randomUUID()}`, email });
     assert.equal(reset.status, 202, await reset.text());
     await mail.waitFor(email, 60_000);
+    // And one mailed as an activity task (PASSWORD_RESET_MAIL_AS=activity, and runs started
+    // before the choice), which the reset-mail alert reads too.
+    const config = loadConfig({ TEMPORAL_ADDRESS: stack.temporalAddress });
+    const client = await connectClient(config);
+    const taskEmail = `${randomUUID()}@example.test`;
+    try {
+      const { ttlMs, cooldownMs } = config.passwordReset;
+      await client.workflow.signalWithStart('passwordReset', {
+        workflowId: `pwreset-monitoring-${randomUUID()}`,
+        taskQueue: 'urgent',
+        args: [{ ttlMs, cooldownMs, mailAs: 'activity' }],
+        signal: requestResetSignal,
+        signalArgs: [{ userId: `user-${randomUUID()}`, email: taskEmail }],
+      });
+    } finally {
+      await client.connection.close();
+    }
+    await mail.waitFor(taskEmail, 60_000);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const res = await fetch(`${stack.apiUrl}/videos/${videoId}`, {
@@ -120,6 +140,7 @@ describe('monitoring: alerts and dashboard query what the stack exports', functi
       'floodgate_http_requests_total',
       'temporal_activity_schedule_to_start_latency_bucket',
       'temporal_activity_succeed_endtoend_latency_bucket',
+      'temporal_local_activity_succeed_endtoend_latency_bucket',
       'temporal_num_pollers',
       'floodgate_autoscaler_backlog_tasks',
       'floodgate_autoscaler_backlog_age_seconds',

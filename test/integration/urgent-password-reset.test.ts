@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { temporal } from '@temporalio/proto';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
 import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
+import { requestResetSignal } from '../../src/shared/password-reset.js';
+import { PRIORITY } from '../../src/shared/task-queues.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { decodePayloads, historyBytes, historyPayloads, payloadBytes } from '../support/history-payloads.js';
 import { containsAny, secretEncodings } from '../support/secret-encodings.js';
@@ -71,6 +75,18 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
 
     // The history as stored (no codec), and every payload in it decoded with the stack's codec.
     const history = await handle.fetchHistory();
+    // PASSWORD_RESET_MAIL_AS's default: the mail went out inside the workflow task, no activity task.
+    const events = history.events ?? [];
+    const { EventType } = temporal.api.enums.v1;
+    assert.equal(
+      events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length,
+      0,
+    );
+    assert.equal(
+      events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+      1,
+      'the mail as one local activity',
+    );
     const stored = historyPayloads(history);
     const codecs = createDataConverter(stack.config).payloadCodecs ?? [];
     const decoded = (await decodePayloads(stored, codecs)).flatMap(payloadBytes);
@@ -85,7 +101,7 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     assert.equal(containsAny(decoded, needles), false, 'token in a decoded payload');
   });
 
-  it('hands the reset mail to the urgent worker in the reply to its workflow task, without a trip through matching', async () => {
+  it('PASSWORD_RESET_MAIL_AS=activity: hands the reset mail to the urgent worker in the reply to its workflow task, without a trip through matching', async () => {
     // The server counts each activity it dispatched eagerly, per task queue.
     const eagerDispatches = async () => {
       const page = await (await fetch(stack.devServerMetricsUrl)).text();
@@ -110,7 +126,16 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     };
     const before = await settledCount();
     const email = `${randomUUID()}@example.test`;
-    assert.equal((await requestReset(`user-${randomUUID()}`, email)).status, 202);
+    // Started as the API starts it with PASSWORD_RESET_MAIL_AS=activity, served by the stack's worker.
+    const { ttlMs, cooldownMs } = stack.config.passwordReset;
+    await stack.client.workflow.signalWithStart('passwordReset', {
+      workflowId: `pwreset-eager-${randomUUID()}`,
+      taskQueue: 'urgent',
+      args: [{ ttlMs, cooldownMs, mailAs: 'activity' }],
+      signal: requestResetSignal,
+      signalArgs: [{ userId: `user-${randomUUID()}`, email }],
+      priority: { priorityKey: PRIORITY.passwordReset },
+    });
     await mailTo(sink(), email);
     // Counted once the next report reaches the page; how many (a late report of an earlier
     // reset may join it) is the server's timing, that there is one is the behaviour.
@@ -159,21 +184,26 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     const email = `${randomUUID()}@example.test`;
     const port = sink().port;
     await sink().stop();
+    // The port answers no SMTP while the server is down: every connection is dropped at once.
+    let attempts = 0;
+    const down = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => down.listen(port, '127.0.0.1', resolve));
     assert.equal((await requestReset(userId, email)).status, 202);
 
-    // Let several delivery attempts fail against the closed port before the server returns.
-    const handle = stack.client.workflow.getHandle(
-      passwordResetWorkflowId(userId, stack.config.passwordReset.idKey),
-    );
-    let attempts = 0;
-    for (let i = 0; i < 60 && attempts < 3; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      attempts = (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0;
-    }
-    assert.ok(attempts >= 3, `expected failed attempts while the sink was down, saw attempt ${attempts}`);
+    // Let several connections fail before the server returns.
+    for (let i = 0; i < 60 && attempts < 3; i++) await new Promise((r) => setTimeout(r, 250));
+    await closeServer(down);
+    assert.ok(attempts >= 3, `expected connections refused while the sink was down, saw ${attempts}`);
 
     revivedSink = await startSmtpSink({ port });
     const token = tokenOf(await mailTo(revivedSink, email, 30_000));
     assert.equal((await redeem(userId, token)).status, 200);
   });
 });
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -4,7 +4,12 @@ import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
+import {
+  startSmtpSink,
+  type ReceivedMail,
+  type SmtpSink,
+  type SmtpSinkOptions,
+} from '../../dev/smtp-sink/smtp-sink.js';
 import { createEmailActivities } from '../../src/activities/email.js';
 import { requestResetSignal, type PasswordResetInput } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
@@ -17,9 +22,9 @@ export interface ResetMail {
   stop(): Promise<void>;
 }
 
-export async function startResetMail(): Promise<ResetMail> {
+export async function startResetMail(sinkOptions: Omit<SmtpSinkOptions, 'port'> = {}): Promise<ResetMail> {
   // Port 0: no server starting beside the sink can take its port first.
-  const sink = await startSmtpSink({ port: 0 });
+  const sink = await startSmtpSink({ ...sinkOptions, port: 0 });
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false });
   return {
     sink,

@@ -37,7 +37,7 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/password-resets' });
   router.use(requireApiKey({ keys: config.api.apiKeys }), jsonBody({ limitBytes: 16 * 1024 }));
   const deadline = () => Date.now() + config.webhooks.ackDeadlineMs;
-  const { limits, ttlMs, cooldownMs } = config.passwordReset;
+  const { limits, ttlMs, cooldownMs, mailAs } = config.passwordReset;
   // Per process: each API replica admits up to these limits (docs/api.md#password-reset-limits).
   const resetLimits = new ResetLimits({ ...limits, cooldownMs });
 
@@ -59,7 +59,7 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
               workflowId,
               taskQueue: taskQueueFor('urgent', config.lanes.mode),
               // The run enforces the per-user limit too, so it holds across API replicas.
-              args: [{ ttlMs, cooldownMs, mailLimit: limits.perUser, mailWindowMs: limits.windowMs }],
+              args: [{ ttlMs, cooldownMs, mailAs, mailLimit: limits.perUser, mailWindowMs: limits.windowMs }],
               signal: requestResetSignal,
               signalArgs: [{ userId: body.userId, email: body.email }],
               priority: { priorityKey: PRIORITY.passwordReset },
