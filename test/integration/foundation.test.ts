@@ -250,11 +250,17 @@ function collectPayloads(
 ) {
   if (Array.isArray(node)) for (const item of node) collectPayloads(item, out);
   else if (node && typeof node === 'object') {
+    const marker = node as { markerName?: string };
     // A patch marker's details are the patch id, written by the SDK's core outside the codec.
-    if ((node as { markerName?: string }).markerName === 'core_patch') return out;
+    if (marker.markerName === 'core_patch') return out;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'payloads' && Array.isArray(value)) out.push(...(value as typeof out));
-      else collectPayloads(value, out);
+      else if (marker.markerName === 'core_local_activity' && key === 'details') {
+        // A local activity's `data` is the core's bookkeeping (sequence, attempt, type, times),
+        // written outside the codec; its `result` is the activity's answer, through the codec.
+        const details = Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'data');
+        collectPayloads(details, out);
+      } else collectPayloads(value, out);
     }
   }
   return out;

@@ -24,7 +24,12 @@ describe('urgent lane Priority and video lane Fairness, through the API (dev ser
 
   before(async function () {
     this.timeout(180_000);
-    stack = await startTestStack({ lanes: [], env: { TENANT_FAIRNESS_WEIGHTS: `${WEIGHTED_TENANT}=4` } });
+    stack = await startTestStack({
+      lanes: [],
+      // Reset mails as activity tasks, so they queue on `urgent` beside the "video ready" mails
+      // (by default a reset's mail goes out inside its workflow task and never queues there).
+      env: { TENANT_FAIRNESS_WEIGHTS: `${WEIGHTED_TENANT}=4`, PASSWORD_RESET_MAIL_AS: 'activity' },
+    });
   });
   // A test that holds webhooks back leaves the provider as the next test expects to find it.
   afterEach(() => stack?.provider?.setChaos(NO_CHAOS));
@@ -59,7 +64,7 @@ describe('urgent lane Priority and video lane Fairness, through the API (dev ser
     return order.slice(0, expected);
   }
 
-  it('sends 5 password resets before 30 earlier-queued "video ready" mails', async () => {
+  it('PASSWORD_RESET_MAIL_AS=activity: sends 5 password resets before 30 earlier-queued "video ready" mails', async () => {
     const run = randomUUID().slice(0, 8);
     // Video jobs run to the end; their "video ready" mails wait on the urgent lane, where a
     // worker runs workflows but takes no activities yet.
