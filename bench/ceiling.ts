@@ -1,7 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CEILING_PROFILES } from './ceiling-options.js';
-import { CEILING_USAGE, parseCeilingOptions, type CeilingOptions } from './ceiling-options.js';
+import {
+  CEILING_USAGE,
+  parseCeilingOptions,
+  type CEILING_PROFILES,
+  type CeilingOptions,
+} from './ceiling-options.js';
 import { ceilingLine, ceilingText, costTable, stepTable } from './ceiling-report.js';
 import { repeatRunOf, repeatsTable } from './ceiling-repeats.js';
 import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
