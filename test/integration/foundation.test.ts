@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
 import { temporalBinaries } from '../../src/temporal/binaries.js';
+import { LOCAL_ACTIVITY_MARKER } from '../support/history-events.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const run = promisify(execFile);
@@ -255,7 +256,7 @@ function collectPayloads(
     if (marker.markerName === 'core_patch') return out;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'payloads' && Array.isArray(value)) out.push(...(value as typeof out));
-      else if (marker.markerName === 'core_local_activity' && key === 'details') {
+      else if (marker.markerName === LOCAL_ACTIVITY_MARKER && key === 'details') {
         // A local activity's `data` is the core's bookkeeping (sequence, attempt, type, times),
         // written outside the codec; its `result` is the activity's answer, through the codec.
         const details = Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'data');

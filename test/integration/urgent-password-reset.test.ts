@@ -7,6 +7,7 @@ import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { requestResetSignal } from '../../src/shared/password-reset.js';
 import { PRIORITY } from '../../src/shared/task-queues.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
+import { localActivityMarkers } from '../support/history-events.js';
 import { decodePayloads, historyBytes, historyPayloads, payloadBytes } from '../support/history-payloads.js';
 import { containsAny, secretEncodings } from '../support/secret-encodings.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
@@ -82,11 +83,7 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
       events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length,
       0,
     );
-    assert.equal(
-      events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
-      1,
-      'the mail as one local activity',
-    );
+    assert.equal(localActivityMarkers(events), 1, 'the mail as one local activity');
     const stored = historyPayloads(history);
     const codecs = createDataConverter(stack.config).payloadCodecs ?? [];
     const decoded = (await decodePayloads(stored, codecs)).flatMap(payloadBytes);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -11,7 +11,11 @@ import {
   type SmtpSinkOptions,
 } from '../../dev/smtp-sink/smtp-sink.js';
 import { createEmailActivities } from '../../src/activities/email.js';
-import { requestResetSignal, type PasswordResetInput } from '../../src/shared/password-reset.js';
+import {
+  requestResetSignal,
+  resetStatusQuery,
+  type PasswordResetInput,
+} from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
 import { projectWorkflowBundle } from './workflow-bundle.js';
 
@@ -48,6 +52,19 @@ export interface ResetRun {
 /** The token in a reset mail's link. */
 export const tokenOf = (mail: ReceivedMail): string =>
   /[?&]token=([\w-]+)/.exec(mail.text)?.[1] ?? assert.fail('no token in mail');
+
+/**
+ * Waits (at most ~5 s) until the run has taken the mail's answer, the token's hash: the mail can
+ * land in the sink before that. Fails if it never does.
+ */
+export async function untilTokenIssued(handle: WorkflowHandle<typeof passwordReset>): Promise<void> {
+  let issued = false;
+  for (let i = 0; i < 100 && !issued; i++) {
+    issued = (await handle.query(resetStatusQuery)).tokenIssued;
+    if (!issued) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(issued, 'the status query never said a token was issued');
+}
 
 /**
  * Runs `body` with a worker on a fresh queue and a reset run for a fresh user started with

@@ -2,17 +2,22 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { redeemUpdate, resetStatusQuery, type ResetMailMode } from '../../src/shared/password-reset.js';
+import { redeemUpdate, type ResetMailMode } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
 import { createLocalDevEnv } from '../support/local-dev-env.js';
-import { startResetMail, tokenOf, withResetRun, type ResetMail } from '../support/password-reset-run.js';
+import { countEvents, LOCAL_ACTIVITY_MARKER, localActivityMarkers } from '../support/history-events.js';
+import {
+  startResetMail,
+  tokenOf,
+  untilTokenIssued,
+  withResetRun,
+  type ResetMail,
+} from '../support/password-reset-run.js';
 import { projectWorkflowBundle } from '../support/workflow-bundle.js';
 
 const { EventType } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-/** The marker the SDK records for each local activity's result. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /**
  * PASSWORD_RESET_MAIL_AS: the reset mail sent inside the workflow task that took the request
@@ -47,11 +52,6 @@ describe('PasswordReset workflow: the mail inside the workflow task (dev server)
     await env?.teardown();
   });
 
-  const count = (events: HistoryEvent[], type: temporal.api.enums.v1.EventType) =>
-    events.filter((e) => e.eventType === type).length;
-  const localActivityMarkers = (events: HistoryEvent[]) =>
-    events.filter((e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER).length;
-
   /** Requests a reset for a fresh user, waits for its mail and its token, and returns the run's history. */
   async function mailedReset(mailAs: ResetMailMode | undefined, beforeRequest?: (email: string) => void) {
     let events: HistoryEvent[] = [];
@@ -64,9 +64,7 @@ describe('PasswordReset workflow: the mail inside the workflow task (dev server)
       await request();
       await mail.sink.waitFor(() => mails().length > 0, 20_000);
       const handle = env.client.workflow.getHandle<typeof passwordReset>(workflowId);
-      for (let i = 0; i < 100 && !(await handle.query(resetStatusQuery)).tokenIssued; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilTokenIssued(handle);
       const token = tokenOf(mails()[0]!);
       redeemed = (await handle.executeUpdate(redeemUpdate, { args: [{ tokenHash: sha256(token) }] }))
         .redeemed;
@@ -79,15 +77,19 @@ describe('PasswordReset workflow: the mail inside the workflow task (dev server)
   it('local-activity: one workflow task and no activity task before the token, which redeems', async () => {
     const local = await mailedReset('local-activity');
     assert.deepEqual([local.mailed, local.redeemed], [1, true]);
-    assert.equal(count(local.events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 0, 'an activity task');
+    assert.equal(
+      countEvents(local.events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+      0,
+      'an activity task',
+    );
     assert.equal(localActivityMarkers(local.events), 1, 'the mail is one local-activity marker');
     // The request's task sent the mail and started the token's timer; the redeem is the second.
-    assert.equal(count(local.events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), 2);
+    assert.equal(countEvents(local.events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), 2);
 
     // The same reset as an activity task, as runs started before the choice still run it.
     const task = await mailedReset(undefined);
     assert.deepEqual([task.mailed, task.redeemed], [1, true]);
-    assert.equal(count(task.events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 1);
+    assert.equal(countEvents(task.events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 1);
     assert.equal(localActivityMarkers(task.events), 0);
     assert.ok(
       local.events.length < task.events.length,
@@ -100,7 +102,7 @@ describe('PasswordReset workflow: the mail inside the workflow task (dev server)
       failNext.set(email, 2),
     );
     assert.deepEqual([mailed, redeemed], [1, true]);
-    assert.equal(count(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 0);
+    assert.equal(countEvents(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 0);
     assert.equal(localActivityMarkers(events), 1, 'the retries leave one marker: the attempt that mailed');
     const marker = events.find((e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER);
     assert.ok(!marker?.markerRecordedEventAttributes?.failure, 'the marker records a failure');

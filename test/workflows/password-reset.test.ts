@@ -12,7 +12,13 @@ import {
   resetStatusQuery,
 } from '../../src/shared/password-reset.js';
 import type { passwordReset } from '../../src/workflows/password-reset.js';
-import { startResetMail, tokenOf, withResetRun, type ResetMail } from '../support/password-reset-run.js';
+import {
+  startResetMail,
+  tokenOf,
+  untilTokenIssued,
+  withResetRun,
+  type ResetMail,
+} from '../support/password-reset-run.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 import { projectWorkflowBundle } from '../support/workflow-bundle.js';
 
@@ -62,19 +68,6 @@ describe('PasswordReset workflow (time-skipping)', function () {
         await body({ handle: env.client.workflow.getHandle(workflowId), email, request, nextMail });
       },
     );
-  }
-
-  /**
-   * Waits (at most ~5 s) until the run has taken the mail activity's answer: the mail can land in
-   * the sink before that. Fails if it never does.
-   */
-  async function untilTokenIssued(handle: WorkflowHandle<typeof passwordReset>): Promise<void> {
-    let issued = false;
-    for (let i = 0; i < 100 && !issued; i++) {
-      issued = (await handle.query(resetStatusQuery)).tokenIssued;
-      if (!issued) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(issued, 'the status query never said a token was issued');
   }
 
   const redeem = (handle: WorkflowHandle<typeof passwordReset>, token: string) =>
