@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  type Logger,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { encodedFailureConverterPath } from '../temporal/data-converter.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,18 +27,22 @@ let bundledFromSources: Promise<{ code: string }> | undefined;
 export async function workflowSource(): Promise<{ workflowBundle: { codePath: string } | { code: string } }> {
   const compiled = import.meta.url.endsWith('.js');
   if (compiled && existsSync(prebuiltBundlePath)) return { workflowBundle: { codePath: prebuiltBundlePath } };
-  bundledFromSources ??= bundleWorkflowCode({
-    workflowsPath: workflowsEntry(),
-    // As the Worker would bundle it: the workflows' own failures are encoded inside the bundle.
-    failureConverterPath: encodedFailureConverterPath(),
-    // Where the Worker's own bundler would log (the runtime's logger), not the SDK's console default.
-    logger: Runtime.instance().logger,
-  });
+  // Where the Worker's own bundler would log (the runtime's logger), not the SDK's console default.
+  bundledFromSources ??= bundleWorkflows(Runtime.instance().logger);
   return { workflowBundle: await bundledFromSources };
 }
 
+/** Bundles src/workflows as the Worker would: the workflows' own failures encoded inside the bundle. */
+export function bundleWorkflows(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    failureConverterPath: encodedFailureConverterPath(),
+    ...(logger && { logger }),
+  });
+}
+
 /** src/workflows/index.ts (or its compiled twin when running from dist). */
-export function workflowsEntry(): string {
+function workflowsEntry(): string {
   const ts = join(repoRoot, 'src', 'workflows', 'index.ts');
   return existsSync(ts) ? ts : join(here, '..', 'workflows', 'index.js');
 }

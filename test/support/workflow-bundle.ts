@@ -1,17 +1,11 @@
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { encodedFailureConverterPath } from '../../src/temporal/data-converter.js';
-import { workflowsEntry } from '../../src/workers/workflow-source.js';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../src/workers/workflow-source.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles src/workflows once per test process; every worker in the run reuses it. */
+/** Bundles src/workflows once per test process, as the workers do; every worker in the run reuses it. */
 export function projectWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: workflowsEntry(),
-    // As the workers' data converter: the workflows' own failures are encoded inside the bundle.
-    failureConverterPath: encodedFailureConverterPath(),
-    logger: quietLogger,
-  });
+  bundle ??= bundleWorkflows(quietLogger);
   return bundle;
 }
 
