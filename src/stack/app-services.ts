@@ -77,23 +77,27 @@ export function childEnv(
   return env;
 }
 
-/** Ready once the API answers /readyz on PORT and, behind a load balancer, every replica on its own port. */
+/** Ready once every replica answers /readyz on its own port (behind a load balancer) and then PORT does. */
 export async function waitForApi(
   config: Config,
   timeoutMs: number,
   replicas: Array<{ url: string }> = [],
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const waiting = new Set([`http://127.0.0.1:${config.api.port}`, ...replicas.map((r) => r.url)]);
+  const starting = new Set(replicas.map((r) => r.url));
   while (Date.now() < deadline) {
-    for (const url of waiting) {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-      if (res?.ok) waiting.delete(url);
-    }
-    if (!waiting.size) return true;
+    for (const url of starting) if (await answersReady(url)) starting.delete(url);
+    // Through the load balancer only once no replica is starting: asked earlier, nginx logs an
+    // error line for every try that finds no replica up.
+    if (!starting.size && (await answersReady(`http://127.0.0.1:${config.api.port}`))) return true;
     await new Promise((r) => setTimeout(r, 300));
   }
   return false;
+}
+
+async function answersReady(url: string): Promise<boolean> {
+  const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+  return res?.ok === true;
 }
 
 /** The banner's lines; `temporalLines` describe the profile's Temporal part. */

@@ -167,6 +167,8 @@ describe('cluster profile (npm run start:cluster)', function () {
     for (const url of [`http://127.0.0.1:${ports.api}`, `http://127.0.0.1:${ports.ui}`]) {
       assert.ok(text.includes(url), `banner should name ${url}`);
     }
+    // The start asks through nginx only once every replica is up: no error lines on a clean start.
+    assert.doesNotMatch(text, /no live upstreams|connect\(\) failed/, 'nginx found no replica up');
     assert.equal((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).status, 200);
     const namespaces = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces`)).json()) as {
       namespaces: Array<{ namespaceInfo: { name: string } }>;
