@@ -9,13 +9,19 @@ import {
 import { ceilingLine, ceilingText, costTable, stepTable } from './ceiling-report.js';
 import { repeatRunOf, repeatsTable } from './ceiling-repeats.js';
 import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
-import { clusterProfile, clusterResetMailTaskProfile, devProfile } from './profiles/dev-profile.js';
+import {
+  clusterProfile,
+  clusterResetMailTaskProfile,
+  clusterVideoServerNiceProfile,
+  devProfile,
+} from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
 
 const CEILING_STACKS: Record<(typeof CEILING_PROFILES)[number], StackProfile> = {
   dev: devProfile,
   cluster: clusterProfile,
   'cluster-reset-activity': clusterResetMailTaskProfile,
+  'cluster-video-server-nice': clusterVideoServerNiceProfile,
 };
 
 /**

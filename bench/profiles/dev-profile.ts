@@ -129,6 +129,16 @@ export const clusterResetMailTaskProfile: StackProfile = {
   start: (opts) => startDevStack(opts, false, true, { PASSWORD_RESET_MAIL_AS: 'activity' }),
 };
 
+/**
+ * Lever A/B: the cluster profile with its shared Temporal server (the video lane's and the acks')
+ * and that server's PostgreSQL backends at niceness 5, below the urgent lane's own server and
+ * backends, while all of them share two cores.
+ */
+export const clusterVideoServerNiceProfile: StackProfile = {
+  name: "Temporal on PostgreSQL, the video lane's server and its PostgreSQL backends at niceness 5 (STACK_VIDEO_SERVER_NICE=5)",
+  start: (opts) => startDevStack(opts, false, true, { STACK_VIDEO_SERVER_NICE: '5' }),
+};
+
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
   return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;

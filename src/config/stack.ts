@@ -23,6 +23,11 @@ export const stackLaneSettings = {
     description:
       '`off`: `npm start` and `start:cluster` run no video worker here (run `npx tsx src/workers/video.ts` elsewhere against the same Temporal); set `READY_TASK_QUEUES=urgent` too while no video worker polls',
   }),
+  // Niceness of the server left to the video lane once the urgent lane has a server of its own.
+  STACK_VIDEO_SERVER_NICE: z.coerce.number().int().min(0).max(19).default(0).meta({
+    description:
+      "Niceness (0–19) of `start:cluster`'s shared Temporal server and its PostgreSQL backends while the urgent lane has a server of its own (`STACK_URGENT_SERVER=own`): they then serve only the video lane and the webhooks' acks, so a burst's engine work yields the CPU to the urgent server's (0 = off)",
+  }),
   /** `own`: a second Temporal server for the urgent lane, so resets never queue behind video tasks. */
   STACK_URGENT_SERVER: z.enum(['shared', 'own']).default('shared').meta({
     description:
@@ -38,6 +43,7 @@ export function stackSection(e: StackEnv) {
     smtpSinkPort: e.SMTP_SINK_PORT,
     restartChildren: e.STACK_RESTART_CHILDREN,
     backgroundNice: e.STACK_BACKGROUND_NICE,
+    videoServerNice: e.STACK_VIDEO_SERVER_NICE,
     runsVideoLane: e.STACK_VIDEO_LANE === 'on',
     ownUrgentServer: e.STACK_URGENT_SERVER === 'own',
   };

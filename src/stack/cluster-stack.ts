@@ -6,7 +6,14 @@ import { startObjectStore, usesOwnObjectStore } from '../cluster/object-store.js
 import { ensureNamespace, waitForTemporal, type NamespaceOutcome } from '../cluster/namespace.js';
 import { postgresLayout, postgresService, preparePostgres, waitForPostgres } from '../cluster/postgres.js';
 import { ensureSchema, type SchemaOutcome } from '../cluster/schema.js';
-import { assertCellPorts, cellPorts, urgentCell, type TemporalCell } from '../cluster/temporal-cells.js';
+import { niceBackends } from '../cluster/postgres-backend-nice.js';
+import {
+  assertCellPorts,
+  cellPorts,
+  sharedCell,
+  urgentCell,
+  type TemporalCell,
+} from '../cluster/temporal-cells.js';
 import { clusterPorts, temporalServerService, uiServerService } from '../cluster/temporal-server.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { StartupError } from '../startup-error.js';
@@ -114,6 +121,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   mkdirSync(config.cluster.dir, { recursive: true });
   const layout = postgresLayout(config);
   let stopping = false;
+  let backends: { stop(): void } | undefined;
   const crashes = new Map<string, number>();
   const supervisor = new Supervisor({
     restart: true,
@@ -131,6 +139,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    backends?.stop();
     const app = supervisor.names().filter((n) => !INFRA.includes(n));
     await Promise.all(app.map((n) => supervisor.stop(n)));
     for (const name of INFRA) await supervisor.stop(name, 30_000);
@@ -178,7 +187,18 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
 
     const temporalAddress = `127.0.0.1:${config.temporal.devServerPort}`;
     say(`starting Temporal server ${binaries.serverVersion} on ${temporalAddress}…`);
-    supervisor.start(temporalServerService(config, binaries, tls.dir));
+    // With the urgent lane on a server of its own, this one serves video work and the webhooks'
+    // acks only: it and its PostgreSQL backends may yield the CPU to the urgent server's.
+    const nice = urgentServer ? config.stack.videoServerNice : 0;
+    supervisor.start({ ...temporalServerService(config, binaries, tls.dir), ...(nice && { nice }) });
+    if (nice) {
+      backends = niceBackends({
+        postmasterPid: () => supervisor.process('postgres')?.pid,
+        databases: Object.values(sharedCell(config).databases),
+        nice,
+        warn: (line) => print('postgres', line),
+      });
+    }
     const server = connectionOptions(config, temporalAddress);
     await step(waitForTemporal(server, deadline));
     const namespaces = [config.temporal.namespace];
