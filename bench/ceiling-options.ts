@@ -8,7 +8,7 @@ export const CEILING_USAGE = `npm run ceiling -- [--profile dev,cluster] [--rate
 
   --profile     dev = npm start, cluster = npm run start:cluster; one fresh stack each, in turn;
                 cluster-reset-activity = start:cluster with PASSWORD_RESET_MAIL_AS=activity (A/B)
-                cluster-video-server-nice = start:cluster with STACK_VIDEO_SERVER_NICE=5 (A/B)
+                cluster-video-server-nice0 = start:cluster with STACK_VIDEO_SERVER_NICE=0 (A/B)
   --rates       webhooks per minute, comma-separated, run in ascending order
   --hold        how long each rate is held: 90, 90s, 5m
   --idle        how long resets run alone first, for the idle p99 each rate is judged against
@@ -23,7 +23,7 @@ export const CEILING_PROFILES = [
   'dev',
   'cluster',
   'cluster-reset-activity',
-  'cluster-video-server-nice',
+  'cluster-video-server-nice0',
 ] as const;
 
 export interface CeilingOptions {

@@ -12,7 +12,7 @@ import { runCeiling, type CeilingRunResult } from './ceiling-run.js';
 import {
   clusterProfile,
   clusterResetMailTaskProfile,
-  clusterVideoServerNiceProfile,
+  clusterVideoServerNice0Profile,
   devProfile,
 } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
@@ -21,7 +21,7 @@ const CEILING_STACKS: Record<(typeof CEILING_PROFILES)[number], StackProfile> = 
   dev: devProfile,
   cluster: clusterProfile,
   'cluster-reset-activity': clusterResetMailTaskProfile,
-  'cluster-video-server-nice': clusterVideoServerNiceProfile,
+  'cluster-video-server-nice0': clusterVideoServerNice0Profile,
 };
 
 /**

@@ -7,6 +7,7 @@ import {
   clusterOneServerProfile,
   clusterProfile,
   clusterResetMailTaskProfile,
+  clusterVideoServerNice0Profile,
   devInMemoryProfile,
   devNoEagerProfile,
   devNoVideoLaneProfile,
@@ -42,6 +43,7 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               cluster-admission = start:cluster with webhook admission control on (A/B);
               cluster-one-server = start:cluster with one Temporal server for both lanes (A/B);
               cluster-reset-activity = start:cluster with each reset mail as an activity task (A/B);
+              cluster-video-server-nice0 = start:cluster with the video lane's server not niced (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -60,6 +62,7 @@ const PROFILES: Record<string, StackProfile> = {
   'cluster-admission': clusterAdmissionProfile,
   'cluster-one-server': clusterOneServerProfile,
   'cluster-reset-activity': clusterResetMailTaskProfile,
+  'cluster-video-server-nice0': clusterVideoServerNice0Profile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

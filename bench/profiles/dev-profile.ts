@@ -131,12 +131,12 @@ export const clusterResetMailTaskProfile: StackProfile = {
 
 /**
  * Lever A/B: the cluster profile with its shared Temporal server (the video lane's and the acks')
- * and that server's PostgreSQL backends at niceness 5, below the urgent lane's own server and
- * backends, while all of them share two cores.
+ * and that server's PostgreSQL backends at the same priority as the urgent lane's own server and
+ * backends (by default they run at niceness 5, below them).
  */
-export const clusterVideoServerNiceProfile: StackProfile = {
-  name: "Temporal on PostgreSQL, the video lane's server and its PostgreSQL backends at niceness 5 (STACK_VIDEO_SERVER_NICE=5)",
-  start: (opts) => startDevStack(opts, false, true, { STACK_VIDEO_SERVER_NICE: '5' }),
+export const clusterVideoServerNice0Profile: StackProfile = {
+  name: "Temporal on PostgreSQL, the video lane's server and its backends not niced (STACK_VIDEO_SERVER_NICE=0, lever off)",
+  start: (opts) => startDevStack(opts, false, true, { STACK_VIDEO_SERVER_NICE: '0' }),
 };
 
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */

@@ -43,7 +43,8 @@ export function niceBackends(opts: BackendNice): { stop(): void } {
 
 /** The database a backend serves, from its process title; undefined for any other process. */
 export function databaseOfTitle(title: string): string | undefined {
-  return /^postgres: \S+ (\S+) /.exec(title)?.[1];
+  // user, database, then the client: host(port), or [local] for a Unix socket.
+  return /^postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(title)?.[1];
 }
 
 function backendDatabase(pid: number): string | undefined {

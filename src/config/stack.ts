@@ -23,8 +23,9 @@ export const stackLaneSettings = {
     description:
       '`off`: `npm start` and `start:cluster` run no video worker here (run `npx tsx src/workers/video.ts` elsewhere against the same Temporal); set `READY_TASK_QUEUES=urgent` too while no video worker polls',
   }),
-  // Niceness of the server left to the video lane once the urgent lane has a server of its own.
-  STACK_VIDEO_SERVER_NICE: z.coerce.number().int().min(0).max(19).default(0).meta({
+  // Niceness of the server left to the video lane once the urgent lane has a server of its own
+  // (measured in docs/performance.md: the resets' ratio under a storm fell from 3.0x to 2.0x).
+  STACK_VIDEO_SERVER_NICE: z.coerce.number().int().min(0).max(19).default(5).meta({
     description:
       "Niceness (0–19) of `start:cluster`'s shared Temporal server and its PostgreSQL backends while the urgent lane has a server of its own (`STACK_URGENT_SERVER=own`): they then serve only the video lane and the webhooks' acks, so a burst's engine work yields the CPU to the urgent server's (0 = off)",
   }),

@@ -6,13 +6,15 @@ import type { Client } from '@temporalio/client';
 import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/stack/cluster-stack.js';
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
+import { databaseOfTitle } from '../../src/cluster/postgres-backend-nice.js';
 import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
+import { childPids, nicenessOf, titleOf } from '../support/process-niceness.js';
 
 /**
  * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
  * second Temporal server of the profile's own (same binary, PostgreSQL and mTLS; its own
- * databases, ports and Web UI). A reset runs there and nowhere else, and the API is ready only
- * while that server serves it.
+ * databases, ports and Web UI). A reset runs there and nowhere else, the shared server and its
+ * PostgreSQL backends yield the CPU to it, and the API is ready only while that server serves it.
  */
 describe('cluster profile: the urgent lane on a Temporal server of its own (the default)', function () {
   this.timeout(360_000);
@@ -55,6 +57,38 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
   it('runs a password reset on the urgent server and mails it', async () => {
     const email = `own-server-${Date.now()}@example.com`;
     await assertResetMailedAndRunIn(cluster, email, urgent, shared, 'on the urgent server');
+  });
+
+  it("runs the video lane's server and its PostgreSQL backends niced; the urgent server's keep their priority", async () => {
+    const own = nicenessOf(process.pid);
+    const videoNice = cluster.config.stack.videoServerNice;
+    assert.ok(videoNice > own, `STACK_VIDEO_SERVER_NICE (${videoNice}) is above the stack's own niceness`);
+    const pidOf = (name: string) =>
+      cluster.supervisor.process(name)?.pid ?? assert.fail(`${name} is not running`);
+    assert.equal(nicenessOf(pidOf('temporal')), videoNice);
+    assert.equal(nicenessOf(pidOf('temporal-urgent')), own);
+    // Backends by database, from their titles; new ones are found by a sweep every few seconds.
+    const backends = () =>
+      childPids(pidOf('postgres')).map((pid) => ({
+        db: databaseOfTitle(titleOf(pid)),
+        nice: nicenessOf(pid),
+      }));
+    const video = ['temporal', 'temporal_visibility'];
+    let seen = backends();
+    for (let i = 0; i < 50 && seen.some((b) => video.includes(b.db ?? '') && b.nice !== videoNice); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      seen = backends();
+    }
+    const summary = JSON.stringify(seen);
+    for (const db of [...video, 'temporal_urgent', 'temporal_urgent_visibility'])
+      assert.ok(
+        seen.some((b) => b.db === db),
+        `a backend serves ${db}: ${summary}`,
+      );
+    for (const b of seen) {
+      if (b.db === undefined) continue;
+      assert.equal(b.nice, video.includes(b.db) ? videoNice : own, `backend of ${b.db}: ${summary}`);
+    }
   });
 
   it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {
