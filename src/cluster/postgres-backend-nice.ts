@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { childPids, processTitle } from '../stack/process-table.js';
 
 /**
  * PostgreSQL serves each connection from a backend process of its own, whose process title
@@ -48,19 +48,6 @@ export function databaseOfTitle(title: string): string | undefined {
 }
 
 function backendDatabase(pid: number): string | undefined {
-  const title = readProc(`/proc/${pid}/cmdline`)?.replace(/\0/g, ' ');
+  const title = processTitle(pid);
   return title ? databaseOfTitle(title) : undefined;
-}
-
-function childPids(pid: number): number[] {
-  const list = readProc(`/proc/${pid}/task/${pid}/children`) ?? '';
-  return list.split(' ').filter(Boolean).map(Number);
-}
-
-function readProc(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined; // gone, or not Linux
-  }
 }

@@ -8,7 +8,8 @@ import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
 import { databaseOfTitle } from '../../src/cluster/postgres-backend-nice.js';
 import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
-import { childPids, nicenessOf, titleOf } from '../support/process-niceness.js';
+import { childPids, processTitle } from '../../src/stack/process-table.js';
+import { nicenessOf } from '../support/process-niceness.js';
 
 /**
  * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
@@ -70,7 +71,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
     // Backends by database, from their titles; new ones are found by a sweep every few seconds.
     const backends = () =>
       childPids(pidOf('postgres')).map((pid) => ({
-        db: databaseOfTitle(titleOf(pid)),
+        db: databaseOfTitle(processTitle(pid) ?? ''),
         nice: nicenessOf(pid),
       }));
     const video = ['temporal', 'temporal_visibility'];

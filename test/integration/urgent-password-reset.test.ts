@@ -7,7 +7,7 @@ import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { requestResetSignal } from '../../src/shared/password-reset.js';
 import { PRIORITY } from '../../src/shared/task-queues.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
-import { localActivityMarkers } from '../support/history-events.js';
+import { countEvents, localActivityMarkers } from '../support/history-events.js';
 import { decodePayloads, historyBytes, historyPayloads, payloadBytes } from '../support/history-payloads.js';
 import { containsAny, secretEncodings } from '../support/secret-encodings.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
@@ -79,10 +79,7 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     // PASSWORD_RESET_MAIL_AS's default: the mail went out inside the workflow task, no activity task.
     const events = history.events ?? [];
     const { EventType } = temporal.api.enums.v1;
-    assert.equal(
-      events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length,
-      0,
-    );
+    assert.equal(countEvents(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 0);
     assert.equal(localActivityMarkers(events), 1, 'the mail as one local activity');
     const stored = historyPayloads(history);
     const codecs = createDataConverter(stack.config).payloadCodecs ?? [];

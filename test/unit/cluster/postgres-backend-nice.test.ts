@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { databaseOfTitle, niceBackends } from '../../../src/cluster/postgres-backend-nice.js';
-import { childPids, nicenessOf, titleOf } from '../../support/process-niceness.js';
+import { childPids, processTitle } from '../../../src/stack/process-table.js';
+import { nicenessOf } from '../../support/process-niceness.js';
 
 /**
  * The video lane's PostgreSQL backends found by their process titles and given its niceness,
@@ -41,7 +42,7 @@ describe('PostgreSQL backend niceness', () => {
     const pid = postmaster.pid!;
     const children = await waitForChildren(pid, 4);
     // Each title is followed by sleep's own argument.
-    const byTitle = new Map(children.map((c) => [titleOf(c).replace(/ 30$/, ''), c]));
+    const byTitle = new Map(children.map((c) => [(processTitle(c) ?? '').replace(/ 30$/, ''), c]));
 
     // Relative to the stand-in's own niceness: the test may itself run niced.
     const base = nicenessOf(pid);
