@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { checksumMismatch } from './checksum-mismatch.js';
 import type { DownloadProgress, ExpectedVideo, StoredVideo, VideoStore, VideoWriter } from './video-store.js';
 
+const PART_SUFFIX = '.part';
+
 /**
  * Videos in a local folder. A download is written to `<id>.mp4.part` and renamed into place
  * only when complete and verified, so a reader never sees half a video.
@@ -19,6 +21,13 @@ export function createLocalVideoStore(storageDir: string): VideoStore {
       await mkdir(storageDir, { recursive: true });
       return localWriter(join(storageDir, `${videoId}.mp4`), checkpoint);
     },
+
+    async discardPartial(videoId) {
+      const partPath = `${join(storageDir, `${videoId}.mp4`)}${PART_SUFFIX}`;
+      if ((await sizeOf(partPath)) === undefined) return 0;
+      await rm(partPath, { force: true });
+      return 1;
+    },
   };
 }
 
@@ -26,7 +35,7 @@ async function localWriter(
   finalPath: string,
   checkpoint: DownloadProgress | undefined,
 ): Promise<VideoWriter> {
-  const partPath = `${finalPath}.part`;
+  const partPath = `${finalPath}${PART_SUFFIX}`;
   const partSize = (await sizeOf(partPath)) ?? 0;
   // The partial file may be shorter than the checkpoint (another machine) or longer (bytes
   // written after the last heartbeat): resume from what both agree on.

@@ -6,6 +6,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   UploadPartCommand,
   type CompletedPart,
@@ -55,7 +56,37 @@ export function createS3VideoStore(opts: S3VideoStoreOptions): VideoStore {
         checkpoint?.uploadId && kept ? { uploadId: checkpoint.uploadId, ...kept } : undefined,
       );
     },
+
+    async discardPartial(videoId) {
+      const Key = keyOf(videoId);
+      const uploadIds = await openUploadIds(client, bucket, Key);
+      for (const UploadId of uploadIds) {
+        await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
+      }
+      return uploadIds.length;
+    },
   };
+}
+
+/**
+ * The ids of every multipart upload still open on exactly `Key`. Listed by the key itself, not
+ * from a heartbeat: an attempt may have opened an upload after the last checkpoint it sent.
+ */
+async function openUploadIds(client: S3Client, Bucket: string, Key: string): Promise<string[]> {
+  const ids: string[] = [];
+  let KeyMarker: string | undefined;
+  let UploadIdMarker: string | undefined;
+  // Bounded: a download opens one upload per attempt from byte 0, and attempts are few.
+  for (let page = 0; page < 10; page++) {
+    const res = await client.send(
+      new ListMultipartUploadsCommand({ Bucket, Prefix: Key, KeyMarker, UploadIdMarker }),
+    );
+    for (const u of res.Uploads ?? []) if (u.Key === Key && u.UploadId) ids.push(u.UploadId);
+    if (!res.IsTruncated) break;
+    KeyMarker = res.NextKeyMarker;
+    UploadIdMarker = res.NextUploadIdMarker;
+  }
+  return ids;
 }
 
 interface KeptUpload {

@@ -44,4 +44,9 @@ export interface VideoStore {
   /** The stored video when an earlier attempt or run already finished it. */
   finished(videoId: string, expected: ExpectedVideo): Promise<StoredVideo | undefined>;
   open(videoId: string, checkpoint: DownloadProgress | undefined): Promise<VideoWriter>;
+  /**
+   * Drops every resumable byte kept for `videoId` (a partial file, open multipart uploads): what
+   * a download that gave up leaves behind. Returns how many it dropped; a finished video stays.
+   */
+  discardPartial(videoId: string): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   log,
   makeContinueAsNewFunc,
@@ -43,6 +44,13 @@ const storage = proxyActivities<ReturnType<typeof createDownloadActivities>>({
   heartbeatTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
 });
+/** Cleanup after a download gave up: short, since the job's failure waits on it. */
+const storageCleanup = proxyActivities<
+  Pick<ReturnType<typeof createDownloadActivities>, 'discardPartialVideo'>
+>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
 /** Mail runs on the urgent lane's workers (the shared queue in comparison mode), at notification priority. */
 function mailActivities() {
   return proxyActivities<Pick<ReturnType<typeof createEmailActivities>, 'sendVideoReadyEmail'>>({
@@ -73,6 +81,13 @@ export const OWN_EVENTS_PATCH = 'video-job-own-prediction-bounded-runs';
  * it a continued run never submits. Asked only in continued runs of submitting jobs.
  */
 export const NO_RESUBMIT_PATCH = 'video-job-continued-run-no-resubmit';
+
+/**
+ * Before it, a job whose download gave up failed at once, and the bytes kept for the download's
+ * retries (a partial file, an open multipart upload) stayed in the store for good. With it the
+ * job drops them first. Asked only on that path, so a job that downloads records no marker.
+ */
+export const DISCARD_PARTIAL_PATCH = 'video-job-discard-partial-download';
 
 /** Event ids a run hands on when it continues as new: a prompt redelivery is still a duplicate. */
 export const CARRIED_EVENT_IDS = 100;
@@ -234,13 +249,16 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
   if (!state.downloadUrl) return fail('provider reported success without an output URL');
 
   setStatus('downloading');
-  const stored = await orFail('download', () =>
-    storage.downloadVideo({
-      videoId: input.videoId,
-      url: state.downloadUrl!,
-      expectedBytes: integrity.sizeBytes,
-      checksumSha256: integrity.checksumSha256,
-    }),
+  const stored = await orFail(
+    'download',
+    () =>
+      storage.downloadVideo({
+        videoId: input.videoId,
+        url: state.downloadUrl!,
+        expectedBytes: integrity.sizeBytes,
+        checksumSha256: integrity.checksumSha256,
+      }),
+    discardPartialDownload,
   );
   state.storedPath = stored.storedPath;
   state.storedBytes = stored.bytes;
@@ -323,13 +341,34 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
     if (!terminal()) state.error = `no terminal status from the provider after ${state.polls} polls`;
   }
 
-  /** Runs a step; when its retries are exhausted or it fails for good, the job fails with the reason. */
-  async function orFail<T>(step: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a step; when its retries are exhausted or it fails for good, `onGiveUp` runs and the job
+   * fails with the reason.
+   */
+  async function orFail<T>(step: string, run: () => Promise<T>, onGiveUp?: () => Promise<void>): Promise<T> {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof ActivityFailure) return fail(`${step} failed: ${err.cause?.message ?? err.message}`);
-      throw err;
+      if (!(err instanceof ActivityFailure)) throw err;
+      await onGiveUp?.();
+      return fail(`${step} failed: ${err.cause?.message ?? err.message}`);
+    }
+  }
+
+  /**
+   * The download's kept bytes go with it, even when the job was cancelled mid-download; a
+   * cleanup that fails too is logged, not the job's reason.
+   */
+  async function discardPartialDownload(): Promise<void> {
+    if (!patched(DISCARD_PARTIAL_PATCH)) return;
+    try {
+      const dropped = await CancellationScope.nonCancellable(() =>
+        storageCleanup.discardPartialVideo({ videoId: input.videoId }),
+      );
+      if (dropped > 0) log.info('dropped the partial download', { videoId: input.videoId, dropped });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('could not drop the partial download', { videoId: input.videoId, error: err.message });
     }
   }
 

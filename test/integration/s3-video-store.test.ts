@@ -81,8 +81,11 @@ describe('S3 video store (real object store)', function () {
   }
 
   /** One attempt in a mock activity context; its heartbeats are collected. */
-  async function attempt(req: DownloadRequest, heartbeatDetails?: DownloadProgress) {
-    const env = new MockActivityEnvironment(heartbeatDetails ? { heartbeatDetails } : {});
+  async function attempt(req: DownloadRequest, heartbeatDetails?: DownloadProgress, attemptNumber = 1) {
+    const env = new MockActivityEnvironment({
+      attempt: attemptNumber,
+      ...(heartbeatDetails ? { heartbeatDetails } : {}),
+    });
     const beats: DownloadProgress[] = [];
     env.on('heartbeat', (d: DownloadProgress) => beats.push(d));
     let stored: StoredVideo | undefined;
@@ -187,5 +190,41 @@ describe('S3 video store (real object store)', function () {
     const second = await attempt(req, first.beats.at(-1));
     assert.equal((second.error as ApplicationFailure | undefined)?.type, 'ChecksumMismatch');
     assert.equal(await object('videos/s3-resume-bad.mp4'), undefined);
+  });
+
+  /** A first attempt that stores one 5 MiB part and dies: its upload stays open for a retry. */
+  async function diedWithOnePart(videoId: string, content: Buffer) {
+    const files = await serve(content, (res) => {
+      res.writeHead(200, { 'content-length': String(content.length) });
+      res.write(content.subarray(0, 6 * MiB));
+    });
+    const req = { videoId, url: `${files.url}/v.mp4`, checksumSha256: sha256(content) };
+    const first = await attempt(req);
+    assert.ok(first.error, 'the first attempt dies');
+    assert.equal(await openUploads(`videos/${videoId}.mp4`), 1, 'its upload is open');
+    return req;
+  }
+
+  it("drops the open upload of a download that gave up, and no other video's", async () => {
+    await diedWithOnePart('s3-gave-up', randomBytes(7 * MiB));
+    await diedWithOnePart('s3-still-trying', randomBytes(7 * MiB));
+    const dropped = await new MockActivityEnvironment().run(activities().discardPartialVideo, {
+      videoId: 's3-gave-up',
+    });
+    assert.equal(dropped, 1);
+    assert.equal(await openUploads('videos/s3-gave-up.mp4'), 0, 'the upload was aborted');
+    assert.equal(await openUploads('videos/s3-still-trying.mp4'), 1, "another video's upload stays");
+    assert.equal(await object('videos/s3-gave-up.mp4'), undefined);
+  });
+
+  it('a retry that starts over drops the upload an attempt left without a heartbeat', async () => {
+    const content = randomBytes(7 * MiB);
+    const req = await diedWithOnePart('s3-lost-heartbeat', content);
+    // The upload id never reached the server: the next attempt has no checkpoint and begins
+    // another upload from byte 0.
+    const second = await attempt(req, undefined, 2);
+    assert.equal(second.error, undefined, String(second.error));
+    assert.equal(sha256((await object('videos/s3-lost-heartbeat.mp4'))!), sha256(content));
+    assert.equal(await openUploads('videos/s3-lost-heartbeat.mp4'), 0, "the first attempt's upload is gone");
   });
 });

@@ -116,6 +116,30 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     assert.deepEqual(readdirSync(storageDir), [`${input.videoId}.mp4`], 'no partial file left behind');
   });
 
+  it('a download that gives up leaves no partial file behind', async () => {
+    const content = randomBytes(256 * 1024);
+    // Every attempt: half the file, then silence, so each keeps bytes for the next.
+    const files = await startLocalServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(content.length) });
+      res.write(content.subarray(0, content.length / 2));
+    });
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 200 }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startJob(worker.options.taskQueue, input);
+      await handle.signal(
+        providerEventSignal,
+        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/v.mp4` }),
+      );
+      const err = await failureOf(handle);
+      assert.match(String(err.cause?.message), /^download failed: /);
+      assert.equal((await handle.query(statusQuery)).status, 'failed');
+    });
+    assert.equal(files.requests.length, 10, 'every attempt of the retry policy was made');
+    assert.deepEqual(readdirSync(storageDir), [], 'the partial file went with the job');
+  });
+
   it('ends failed with the reason when the provider rejects the submission with a 4xx', async () => {
     const provider = await startLocalServer((_req, res) => {
       res.writeHead(422, { 'content-type': 'application/json' });
@@ -178,7 +202,15 @@ describe('VideoJob workflow: real activities over HTTP', function () {
       );
       assert.equal((await handle.query(statusQuery)).status, 'failed');
       const events = (await handle.fetchHistory()).events ?? [];
-      const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+      const downloads = new Set(
+        events
+          .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'downloadVideo')
+          .map((e) => String(e.eventId)),
+      );
+      const attempts = events.flatMap((e) => {
+        const started = e.activityTaskStartedEventAttributes;
+        return started && downloads.has(String(started.scheduledEventId)) ? [started.attempt] : [];
+      });
       assert.deepEqual(attempts, [1], 'a refusal is not retried');
     });
     assert.equal(files.requests.length, 0);

@@ -37,6 +37,9 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
       async downloadVideo(req) {
         return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 1, sha256: '00' };
       },
+      async discardPartialVideo() {
+        return 0;
+      },
     };
     worker = await videoWorker(env, activities, { taskQueue: 'video' });
     running = worker.run();

@@ -20,6 +20,7 @@ const activities: VideoActivities = {
   submitVideoJob: async () => ({ providerJobId: 'pred-1', status: 'starting' }),
   getVideoJobStatus: async () => ({ providerJobId: 'pred-1', status: 'processing' }),
   downloadVideo: async (req) => ({ storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' }),
+  discardPartialVideo: async () => 0,
 };
 
 /**
@@ -33,6 +34,12 @@ const BEFORE_CUTS = new URL('./histories/video-job-adopted-before-engine-cuts.bi
  * `succeeded` event of another prediction and downloaded that prediction's output.
  */
 const BEFORE_GUARD = new URL('./histories/video-job-foreign-prediction-before-guard.bin', import.meta.url);
+
+/**
+ * An adopted job recorded from the workflow code before a download that gave up dropped its kept
+ * bytes: the download failed for good and the job failed right after it.
+ */
+const BEFORE_DISCARD = new URL('./histories/video-job-download-gave-up-before-discard.bin', import.meta.url);
 
 function eventNames(history: History): string {
   return (history.events ?? []).map((e) => EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
@@ -112,6 +119,15 @@ describe('VideoJob workflow: engine work per job', function () {
       { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
       history,
       'video-before-guard',
+    );
+  });
+
+  it('replays a job whose download gave up before the partial download was dropped (it fails as it did)', async () => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_DISCARD));
+    await Worker.runReplayHistory(
+      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
+      history,
+      'video-before-discard',
     );
   });
 });

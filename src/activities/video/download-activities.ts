@@ -147,7 +147,24 @@ export function createDownloadActivities(deps: DownloadDeps) {
         throw ApplicationFailure.retryable(`got ${written} of ${expectedBytes} bytes`, 'DownloadIncomplete');
       }
       const expectedSha = (req.checksumSha256 ?? res.headers.get('x-checksum-sha256') ?? '').toLowerCase();
-      return writer.finish(expectedSha);
+      const stored = await writer.finish(expectedSha);
+      // An earlier attempt may have opened an upload whose id never reached a heartbeat, so
+      // this one began another: drop what is left. Only after a failed attempt, to spare a
+      // listing on every job; a failure here costs storage, not the stored video.
+      if (ctx.info.attempt > 1) {
+        await deps.store.discardPartial(req.videoId).catch((err: unknown) => {
+          ctx.log.warn("could not drop an earlier attempt's partial upload", {
+            videoId: req.videoId,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        });
+      }
+      return stored;
+    },
+
+    /** Drops what a download that gave up kept for its retries: a partial file, open uploads. */
+    async discardPartialVideo(req: { videoId: string }): Promise<number> {
+      return deps.store.discardPartial(req.videoId);
     },
   };
 }

@@ -77,7 +77,7 @@ type VideoActivities = ReturnType<typeof createProviderActivities> &
 
 /** Fakes typed against the real activities; each records its calls. */
 export function fakeVideoActivities(overrides: Partial<VideoActivities> = {}) {
-  const calls = { submit: 0, status: 0, download: [] as string[] };
+  const calls = { submit: 0, status: 0, download: [] as string[], discarded: [] as string[] };
   const activities: VideoActivities = {
     async submitVideoJob() {
       calls.submit += 1;
@@ -90,6 +90,10 @@ export function fakeVideoActivities(overrides: Partial<VideoActivities> = {}) {
     async downloadVideo(req) {
       calls.download.push(req.url);
       return { storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' };
+    },
+    async discardPartialVideo(req) {
+      calls.discarded.push(req.videoId);
+      return 0;
     },
     ...overrides,
   };
