@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { stackClientTlsEnv } from '../../src/cluster/cluster-tls.js';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config.js';
 import { connectionOptions } from '../../src/temporal/connection-options.js';
 import { parseDuration, parseRate } from '../storm/args.js';
-import { FAULT_PROFILES } from './fault-catalog.js';
+import { FAULT_PROFILES, type Fault } from './fault-catalog.js';
 import { formatFaultTable } from './fault-table.js';
+import { formatRunsTable } from './runs-table.js';
 import { startNpmStack, type StackProfile } from './npm-start-process.js';
 import { runFault, type FaultResult } from './run-fault.js';
 
@@ -31,7 +32,11 @@ worker replicas, one API replica and nginx as well as the app's processes.
   --settle <d>       max wait for every job and mail after the load (default 5m)
   --only <text>      run only faults whose name contains this
   --short            CI-sized: 600/min, load 15s, fault at 4s, window 8s
+  --runs <n>         run the whole suite n times, each on a fresh stack, and print each fault's
+                     passes, median (min–max) and recovery over the runs (default 1)
   --json <path>      where to write the results (default bench/results/faults-<time>.json)
+  --from <files>     print that table from results written before (comma-separated JSON
+                     files, one run or more each) instead of running anything
 `;
 
 interface FaultArgs {
@@ -43,7 +48,9 @@ interface FaultArgs {
   resetEveryMs: number;
   settleMs: number;
   only?: string;
+  runs: number;
   json?: string;
+  from?: string[];
 }
 
 function parseArgs(argv: string[]): FaultArgs | undefined {
@@ -55,6 +62,7 @@ function parseArgs(argv: string[]): FaultArgs | undefined {
     windowMs: 60_000,
     resetEveryMs: 1_000,
     settleMs: 300_000,
+    runs: 1,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
@@ -79,7 +87,13 @@ function parseArgs(argv: string[]): FaultArgs | undefined {
     else if (flag === '--reset-every') a.resetEveryMs = parseDuration(value(), flag);
     else if (flag === '--settle') a.settleMs = parseDuration(value(), flag);
     else if (flag === '--only') a.only = value();
-    else if (flag === '--json') a.json = value();
+    else if (flag === '--runs') {
+      const runs = Number(value());
+      if (!Number.isInteger(runs) || runs < 1 || runs > 20)
+        throw new Error('--runs must be a whole number from 1 to 20');
+      a.runs = runs;
+    } else if (flag === '--json') a.json = value();
+    else if (flag === '--from') a.from = value().split(',').filter(Boolean);
     else throw new Error(`unknown option ${flag}\n\n${USAGE}`);
   }
   return a;
@@ -93,10 +107,13 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (args.from) {
+    const runs = args.from.flatMap(readRuns);
+    process.stdout.write(`${formatRunsTable(runs)}\n`);
+    return 0;
+  }
   const profile = FAULT_PROFILES[args.profile]!;
   const faults = profile.faults.filter((f) => !args.only || f.name.includes(args.only));
-  const script = args.profile === 'cluster' ? 'npm run start:cluster' : 'npm start';
-  log(`faults: starting ${script} (profile ${profile.name}); ${faults.length} faults`);
   if (args.profile === 'cluster') {
     // The cluster's programs are built (once, then cached) only when this profile needs them.
     const ensure = spawnSync(process.execPath, ['scripts/ensure-cluster-binaries.mjs', '--quiet-if-cached'], {
@@ -104,6 +121,28 @@ async function main(): Promise<number> {
     });
     if (ensure.status !== 0) throw new Error('the cluster binaries are missing and could not be built');
   }
+  const file =
+    args.json ?? join('bench', 'results', `faults-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const runs: FaultResult[][] = [];
+  for (let run = 1; run <= args.runs; run++) {
+    if (args.runs > 1) log(`faults: run ${run} of ${args.runs}`);
+    runs.push(await runSuite(args, faults));
+    // Written after every run, so a stopped series keeps what it measured.
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(
+      file,
+      `${JSON.stringify({ profile: profile.name, args, results: runs[0], runs }, null, 2)}\n`,
+    );
+  }
+  const table = args.runs > 1 ? formatRunsTable(runs) : formatFaultTable(runs[0]!);
+  process.stdout.write(`\n${table}\n\nresults: ${file}\n`);
+  return runs.every((run) => run.every((r) => r.ok)) ? 0 : 1;
+}
+
+/** One pass over `faults` on a fresh stack, stopped afterwards. */
+async function runSuite(args: FaultArgs, faults: Fault[]): Promise<FaultResult[]> {
+  const script = args.profile === 'cluster' ? 'npm run start:cluster' : 'npm start';
+  log(`faults: starting ${script} (profile ${args.profile}); ${faults.length} faults`);
   // The cluster's first start creates a database cluster and its schema: give it longer.
   const stack = await startNpmStack(
     { RECONCILE_AFTER: '30s' },
@@ -146,15 +185,20 @@ async function main(): Promise<number> {
       );
     }
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await connection.close();
     await stack.stop();
   }
-  const file =
-    args.json ?? join('bench', 'results', `faults-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ profile: profile.name, args, results }, null, 2)}\n`);
-  process.stdout.write(`\n${formatFaultTable(results)}\n\nresults: ${file}\n`);
-  return results.every((r) => r.ok) ? 0 : 1;
+  return results;
+}
+
+/** The runs in a results file: `runs` when it has them, else its one run's `results`. */
+function readRuns(file: string): FaultResult[][] {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { results?: FaultResult[]; runs?: FaultResult[][] };
+  if (saved.runs) return saved.runs;
+  if (saved.results) return [saved.results];
+  throw new Error(`${file} holds no fault results`);
 }
 
 main().then(
