@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -45,6 +46,14 @@ function realActivities(opts: {
   };
 }
 
+/** An answer that sends the first half of `content`, then nothing more on an open connection. */
+function halfThenSilence(content: Buffer) {
+  return (res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(content.length) });
+    res.write(content.subarray(0, content.length / 2));
+  };
+}
+
 async function failureOf(handle: WorkflowHandle): Promise<WorkflowFailedError> {
   const err = await handle.result().then(
     () => assert.fail('expected the job to fail'),
@@ -82,13 +91,8 @@ describe('VideoJob workflow: real activities over HTTP', function () {
 
   it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
     const content = randomBytes(512 * 1024);
-    const files = await startLocalServer(
-      rangeFileHandler(content, (res) => {
-        // First attempt: half the file, then silence on an open connection (a hung transfer).
-        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(content.length) });
-        res.write(content.subarray(0, content.length / 2));
-      }),
-    );
+    // First attempt: half the file, then silence on an open connection (a hung transfer).
+    const files = await startLocalServer(rangeFileHandler(content, halfThenSilence(content)));
     servers.push(files);
     const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 300 }));
     const input = jobInput();
@@ -119,10 +123,8 @@ describe('VideoJob workflow: real activities over HTTP', function () {
   it('a download that gives up leaves no partial file behind', async () => {
     const content = randomBytes(256 * 1024);
     // Every attempt: half the file, then silence, so each keeps bytes for the next.
-    const files = await startLocalServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(content.length) });
-      res.write(content.subarray(0, content.length / 2));
-    });
+    const hang = halfThenSilence(content);
+    const files = await startLocalServer((_req, res) => hang(res));
     servers.push(files);
     const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 200 }));
     const input = jobInput();

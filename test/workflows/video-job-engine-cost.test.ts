@@ -41,6 +41,16 @@ const BEFORE_GUARD = new URL('./histories/video-job-foreign-prediction-before-gu
  */
 const BEFORE_DISCARD = new URL('./histories/video-job-download-gave-up-before-discard.bin', import.meta.url);
 
+/** Replays a recorded history with today's workflow code; a nondeterminism error fails the test. */
+async function replay(recorded: URL, workflowId: string): Promise<void> {
+  const history = temporal.api.history.v1.History.decode(readFileSync(recorded));
+  await Worker.runReplayHistory(
+    { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
+    history,
+    workflowId,
+  );
+}
+
 function eventNames(history: History): string {
   return (history.events ?? []).map((e) => EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
 }
@@ -105,29 +115,14 @@ describe('VideoJob workflow: engine work per job', function () {
   });
 
   it('replays a run recorded before the cuts (running jobs survive the upgrade)', async () => {
-    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_CUTS));
-    await Worker.runReplayHistory(
-      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
-      history,
-      'video-before-cuts',
-    );
+    await replay(BEFORE_CUTS, 'video-before-cuts');
   });
 
   it('replays a run recorded before the own-prediction guard (it took the foreign event then, and still does)', async () => {
-    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_GUARD));
-    await Worker.runReplayHistory(
-      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
-      history,
-      'video-before-guard',
-    );
+    await replay(BEFORE_GUARD, 'video-before-guard');
   });
 
   it('replays a job whose download gave up before the partial download was dropped (it fails as it did)', async () => {
-    const history = temporal.api.history.v1.History.decode(readFileSync(BEFORE_DISCARD));
-    await Worker.runReplayHistory(
-      { workflowBundle: await projectWorkflowBundle(), replayName: VIDEO_WORKFLOW_TYPE },
-      history,
-      'video-before-discard',
-    );
+    await replay(BEFORE_DISCARD, 'video-before-discard');
   });
 });
