@@ -89,6 +89,16 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     });
   }
 
+  /** A job whose provider has already said "succeeded" with `downloadUrl`: its download starts at once. */
+  async function startSucceededJob(taskQueue: string, input: VideoJobInput, downloadUrl: string) {
+    const handle = await startJob(taskQueue, input);
+    await handle.signal(
+      providerEventSignal,
+      providerEvent(input.videoId, { status: 'succeeded', downloadUrl }),
+    );
+    return handle;
+  }
+
   it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
     const content = randomBytes(512 * 1024);
     // First attempt: half the file, then silence on an open connection (a hung transfer).
@@ -97,11 +107,7 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 300 }));
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startJob(worker.options.taskQueue, input);
-      await handle.signal(
-        providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/out.mp4` }),
-      );
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/out.mp4`);
       const result = await handle.result();
       assert.equal(result.storedBytes, content.length);
     });
@@ -129,11 +135,7 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 200 }));
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startJob(worker.options.taskQueue, input);
-      await handle.signal(
-        providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/v.mp4` }),
-      );
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
       const err = await failureOf(handle);
       assert.match(String(err.cause?.message), /^download failed: /);
       assert.equal((await handle.query(statusQuery)).status, 'failed');
@@ -168,11 +170,7 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     const worker = await videoWorker(env, realActivities({ storageDir, allowedHosts: ['cdn.example.com'] }));
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startJob(worker.options.taskQueue, input);
-      await handle.signal(
-        providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/evil.mp4` }),
-      );
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/evil.mp4`);
       const err = await failureOf(handle);
       assert.match(
         String(err.cause?.message),
@@ -192,10 +190,10 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     );
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startJob(worker.options.taskQueue, input);
-      await handle.signal(
-        providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `http://localhost:${port}/v.mp4` }),
+      const handle = await startSucceededJob(
+        worker.options.taskQueue,
+        input,
+        `http://localhost:${port}/v.mp4`,
       );
       const err = await failureOf(handle);
       assert.match(
@@ -232,11 +230,7 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     const worker = await videoWorker(env, realActivities({ storageDir }));
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startJob(worker.options.taskQueue, input);
-      await handle.signal(
-        providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: `${files.url}/v.mp4` }),
-      );
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
       assert.equal((await handle.result()).storedBytes, content.length);
     });
     assert.equal(files.requests.length, 3);
