@@ -30,11 +30,14 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
   it('stops within seconds and leaves no process behind', async () => {
     const ports = await stackPorts('cluster');
     const api = Number(ports.PORT);
-    // Taken once the start has checked its ports, before the API process (slower to boot) binds it.
+    // Taken once the start has checked its ports, long before nginx is spawned to bind it: on the
+    // first line after the port check, so the squatter is always first to the port.
     squatter = createServer((_req, res) => res.writeHead(503).end('not this API'));
+    let squatError: Error | undefined;
+    squatter.on('error', (err) => (squatError = err));
     const abort = new AbortController();
     let abortedAt = 0;
-    let squatting = false;
+    let abortScheduled = false;
     const starting = startCluster({
       env: {
         TEMPORAL_ADDRESS: '',
@@ -45,11 +48,12 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
       },
       signal: abort.signal,
       startTimeoutMs: 100_000,
-      // The object store's line comes last before the app starts and the wait for its API begins.
       print: (service, line) => {
-        if (service === 'stack' && line.startsWith('object store ') && !squatting) {
-          squatting = true;
-          squatter.listen(api, '127.0.0.1');
+        if (service !== 'stack') return;
+        if (line.startsWith('TLS certificates ') && !squatter.listening) squatter.listen(api, '127.0.0.1');
+        // The object store's line comes last before the app starts and the wait for its API begins.
+        if (line.startsWith('object store ') && !abortScheduled) {
+          abortScheduled = true;
           setTimeout(() => {
             abortedAt = Date.now();
             abort.abort();
@@ -59,6 +63,8 @@ describe('cluster profile: an abort during a start-up step that never ends', fun
     });
     await assert.rejects(starting, /start-up aborted/);
     const tookMs = Date.now() - abortedAt;
+    assert.equal(squatError, undefined, 'the squatter held the API port');
+    assert.ok(squatter.listening, 'the squatter held the API port');
     assert.ok(abortedAt > 0, 'the start reached the API wait');
     assert.ok(tookMs < 45_000, `stopped ${tookMs} ms after the abort`);
     assert.deepEqual(stackProcesses(dataDir), [], 'PostgreSQL and every other process stopped');
