@@ -76,17 +76,13 @@ export interface ClusterStack {
 }
 
 /**
- * The cluster profile, started in order: PostgreSQL (database cluster created on first use) →
- * schema → Temporal server → namespace and search attributes → Web UI server → SMTP sink,
- * provider sim, API and lane workers. Every process is supervised and restarted if it dies.
+ * The production shape, unless the user's settings say otherwise: the video lane follows its
+ * backlog, and password resets run in a namespace of their own on a Temporal server of their
+ * own, so a video burst keeps neither their workers nor their server busy (measured in
+ * docs/performance.md; STACK_URGENT_SERVER=shared runs one server for both lanes).
  */
-export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
-  const userEnv = opts.env ?? {};
-  // The production shape, unless the user's settings say otherwise: the video lane follows its
-  // backlog, and password resets run in a namespace of their own on a Temporal server of their
-  // own, so a video burst keeps neither their workers nor their server busy (measured in
-  // docs/performance.md; STACK_URGENT_SERVER=shared runs one server for both lanes).
-  const settings = {
+export function clusterProfileSettings(userEnv: Record<string, string> = {}) {
+  return {
     VIDEO_AUTOSCALE: 'on',
     URGENT_TEMPORAL_NAMESPACE: URGENT_NAMESPACE,
     STACK_URGENT_SERVER: 'own',
@@ -94,6 +90,16 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
     ...process.env,
     ...userEnv,
   };
+}
+
+/**
+ * The cluster profile, started in order: PostgreSQL (database cluster created on first use) →
+ * schema → Temporal server → namespace and search attributes → Web UI server → SMTP sink,
+ * provider sim, API and lane workers. Every process is supervised and restarted if it dies.
+ */
+export async function startCluster(opts: ClusterStackOptions = {}): Promise<ClusterStack> {
+  const userEnv = opts.env ?? {};
+  const settings = clusterProfileSettings(userEnv);
   const asSet = loadConfig(settings);
   if (hasCredentials(asSet)) {
     // Its Temporal server is its own and trusts only the certificates it made: other credentials cannot reach it.

@@ -8,6 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { clusterBinaries } from '../../src/cluster/cluster-binaries.js';
+import { cellPorts, sharedCell, urgentCell } from '../../src/cluster/temporal-cells.js';
 import { findPostgresBinDir } from '../../src/cluster/postgres.js';
 import { schemaVersions, type SchemaTarget } from '../../src/cluster/schema.js';
 import { videoWebhookUrl } from '../../src/api/webhooks/video-webhook-url.js';
@@ -24,6 +25,7 @@ import { stackProcesses } from '../support/stack-processes.js';
 import { portsHeldBy, stillListening } from '../support/listening-ports.js';
 import { processAlive } from '../support/process-alive.js';
 import { processTree } from '../support/process-tree.js';
+import { clusterProfileSettings } from '../../src/stack/cluster-stack.js';
 import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
 
 /**
@@ -231,6 +233,32 @@ describe('cluster profile (npm run start:cluster)', function () {
       },
     );
     assert.match(health, /SERVING/);
+  });
+
+  it("bounds both Temporal servers' workflow cache in bytes, not by count", async () => {
+    // Left to the server's default the cache is bounded by count only (128,000 workflows) and
+    // grows with every job (docs/faults.md, "Soak results"). Its usage gauge says which bound the
+    // server applied: by count it reads the workflows cached (a handful just after the start),
+    // by bytes their estimated size, hundreds of bytes each. (Its capacity gauge cannot say: a
+    // replication cache reports under the same name.)
+    const config = loadConfig(clusterProfileSettings(env));
+    const urgent = urgentCell(config);
+    assert.ok(urgent, 'the urgent lane has its own server by default');
+    for (const cell of [sharedCell(config), urgent]) {
+      const url = `http://127.0.0.1:${cellPorts(cell).metrics}/metrics`;
+      let usage = 0;
+      for (const deadline = Date.now() + 30_000; usage === 0 && Date.now() < deadline;) {
+        const text = await (await fetch(url)).text();
+        usage = Number(
+          /^cache_usage\{cache_type="mutablestate",service_name="history"\} (\d+)/m.exec(text)?.[1] ?? 0,
+        );
+        if (usage === 0) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(
+        usage >= 256,
+        `${cell.service}: cache usage ${usage}, a count of workflows rather than bytes`,
+      );
+    }
   });
 
   it('delivers a password reset to the SMTP sink', async () => {
