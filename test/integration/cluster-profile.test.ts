@@ -249,8 +249,9 @@ describe('cluster profile (npm run start:cluster)', function () {
       let usage = 0;
       for (const deadline = Date.now() + 30_000; usage === 0 && Date.now() < deadline;) {
         const text = await (await fetch(url)).text();
+        // The server writes large values in exponent form (8.387633e+06).
         usage = Number(
-          /^cache_usage\{cache_type="mutablestate",service_name="history"\} (\d+)/m.exec(text)?.[1] ?? 0,
+          /^cache_usage\{cache_type="mutablestate",service_name="history"\} (\S+)/m.exec(text)?.[1] ?? 0,
         );
         if (usage === 0) await new Promise((r) => setTimeout(r, 500));
       }
