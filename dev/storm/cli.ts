@@ -4,6 +4,7 @@ import { withLocalStackTls } from '../../src/cluster/cluster-tls.js';
 import { objectStoreLayout, storedVideosDir } from '../../src/cluster/object-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { exitOnFailure } from '../../src/exit-on-failure.js';
+import { StartupError } from '../../src/startup-error.js';
 import { connectClient, temporalAddress } from '../../src/temporal/client.js';
 import { ArgsError, parseStormArgs, USAGE, type StormArgs } from './args.js';
 import { createProgressLine } from './progress-line.js';
@@ -77,7 +78,14 @@ async function main(): Promise<number> {
       `${(args.webhooksPerSecond * 60).toFixed(0)} webhooks/min; chaos ${JSON.stringify(args.chaos)}\n`,
   );
 
-  const client = await connectClient(config, args.temporalAddress);
+  // The storm reads each job's outcome from Temporal: say so in one line when it cannot.
+  const client = await connectClient(config, args.temporalAddress).catch((err: unknown) => {
+    throw new StartupError(
+      `cannot reach Temporal at ${args.temporalAddress} (${(err as Error).message}); start the stack ` +
+        'first (npm start or npm run start:cluster). Beside start:cluster, run with its DATA_DIR: ' +
+        'its server takes only the client certificate made there',
+    );
+  });
   // Every call the storm makes itself retries like a real webhook sender.
   const senderCounters = newRetryCounters();
   const send = retryingFetch({
