@@ -107,6 +107,15 @@ describe('monitoring: alerts and dashboard query what the stack exports', functi
       await new Promise((r) => setTimeout(r, 500));
     }
 
+    // The autoscaler's backlog series exist from its first reading of the backlog (one
+    // AUTOSCALE_INTERVAL after its start, later on a loaded machine): wait for it.
+    const autoscalerUrl = `http://127.0.0.1:${autoscalerPort}/metrics`;
+    for (const until = Date.now() + 60_000; ;) {
+      const text = await (await fetch(autoscalerUrl, { signal: AbortSignal.timeout(5_000) })).text();
+      if (parseExposition(text).some((sample) => sample.name === 'floodgate_autoscaler_backlog_tasks')) break;
+      assert.ok(Date.now() < until, 'the autoscaler made no reading of the backlog in 60 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const endpoints = [
       stack.apiUrl,
       ...[urgentPort, videoBase, autoscalerPort].map((p) => `http://127.0.0.1:${p}`),
