@@ -8,6 +8,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
+  PutObjectCommand,
   UploadPartCommand,
   type CompletedPart,
   type S3Client,
@@ -29,7 +30,8 @@ export interface S3VideoStoreOptions {
  * SHA-256, which the server checks) and the multipart upload's id rides in the activity's
  * heartbeat. A retried attempt on any machine lists the parts already stored and asks the
  * provider only for the bytes after them. The object becomes visible when the upload is
- * completed, after the whole file's checksum matched.
+ * completed, after the whole file's checksum matched. A video smaller than one part has nothing
+ * to resume (a retry fetches it again whole), so it is stored with a single PutObject instead.
  */
 export function createS3VideoStore(opts: S3VideoStoreOptions): VideoStore {
   const { client, bucket } = opts;
@@ -106,6 +108,10 @@ function s3Writer(opts: S3VideoStoreOptions, Key: string, kept: KeptUpload | und
   let hash: Hash | undefined;
 
   async function uploadPart(body: Buffer): Promise<void> {
+    // Opened at the first part, not at the start: a video smaller than a part never needs one.
+    uploadId ??= (
+      await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256' }))
+    ).UploadId;
     const PartNumber = parts.length + 1;
     const res = await client.send(
       new UploadPartCommand({
@@ -119,6 +125,21 @@ function s3Writer(opts: S3VideoStoreOptions, Key: string, kept: KeptUpload | und
     );
     parts.push({ PartNumber, ETag: res.ETag, ChecksumSHA256: res.ChecksumSHA256 });
     committed += body.byteLength;
+  }
+
+  /** The whole video in one request, its SHA-256 checked here and again by the server. */
+  async function putWhole(body: Buffer, digest: Buffer, expectedSha256: string): Promise<StoredVideo> {
+    const sha256 = digest.toString('hex');
+    if (expectedSha256 && sha256 !== expectedSha256) {
+      await abort();
+      throw checksumMismatch();
+    }
+    await client.send(
+      new PutObjectCommand({ Bucket, Key, Body: body, ChecksumSHA256: digest.toString('base64') }),
+    );
+    // An upload kept by an earlier attempt that this one restarted from byte 0 is not needed.
+    await abort();
+    return { storedPath: s3Uri(Bucket, Key), bytes: body.byteLength, sha256 };
   }
 
   async function abort(): Promise<void> {
@@ -136,11 +157,8 @@ function s3Writer(opts: S3VideoStoreOptions, Key: string, kept: KeptUpload | und
         parts = [...kept!.parts];
         committed = kept!.bytes;
       } else {
-        // From byte 0: the upload is reused and its parts overwritten from part 1.
+        // From byte 0: a kept upload is reused and its parts overwritten from part 1.
         hash = createHash('sha256');
-        uploadId ??= (
-          await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256' }))
-        ).UploadId;
       }
     },
     async write(chunk) {
@@ -156,7 +174,9 @@ function s3Writer(opts: S3VideoStoreOptions, Key: string, kept: KeptUpload | und
     },
     progress: () => ({ offset: committed, uploadId }) satisfies DownloadProgress,
     async finish(expectedSha256): Promise<StoredVideo> {
-      if (bufferedBytes > 0 || parts.length === 0) await uploadPart(Buffer.concat(buffered, bufferedBytes));
+      if (hash && parts.length === 0)
+        return putWhole(Buffer.concat(buffered, bufferedBytes), hash.digest(), expectedSha256);
+      if (bufferedBytes > 0) await uploadPart(Buffer.concat(buffered, bufferedBytes));
       const bytes = committed;
       const inline = hash?.digest('hex');
       if (inline !== undefined && expectedSha256 && inline !== expectedSha256) {

@@ -24,7 +24,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /**
  * The S3 video store against a real S3 server (the cluster profile's versitygw): the download
- * activity streams a file into a multipart upload, the checksum is checked before the object is
+ * activity streams a file into a multipart upload (one PutObject when it is smaller than a part), the checksum is checked before the object is
  * kept, and an attempt that dies mid-transfer is continued by the next from its heartbeat,
  * fetching only the bytes after the parts already stored.
  */
@@ -128,6 +128,51 @@ describe('S3 video store (real object store)', function () {
     });
     assert.deepEqual(again.stored, stored);
     assert.equal(files.requests.length, 1);
+  });
+
+  it('stores a video smaller than one part with a single PutObject that carries its SHA-256', async () => {
+    const content = randomBytes(64 * 1024 + 7);
+    const files = await serve(content);
+    const { stored, error, beats } = await attempt({
+      videoId: 's3-small',
+      url: `${files.url}/v.mp4`,
+      expectedBytes: content.length,
+      checksumSha256: sha256(content),
+    });
+    assert.equal(error, undefined, String(error));
+    assert.deepEqual(stored, {
+      storedPath: 's3://videos-test/videos/s3-small.mp4',
+      bytes: content.length,
+      sha256: sha256(content),
+    });
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: 'videos-test', Key: 'videos/s3-small.mp4', ChecksumMode: 'ENABLED' }),
+    );
+    assert.doesNotMatch(head.ETag ?? '', /-\d+"$/, 'one PutObject, not a multipart upload');
+    assert.equal(
+      head.ChecksumSHA256,
+      createHash('sha256').update(content).digest('base64'),
+      'the server stored (and checked) the checksum it was sent',
+    );
+    assert.ok(beats.length > 0 && beats.every((b) => b.uploadId === undefined), 'no upload was opened');
+    assert.equal(sha256((await object('videos/s3-small.mp4'))!), sha256(content));
+  });
+
+  it('keeps no object when a video smaller than one part does not match its checksum', async () => {
+    const content = randomBytes(64 * 1024);
+    const files = await serve(content);
+    const { error } = await attempt({
+      videoId: 's3-small-bad-checksum',
+      url: `${files.url}/v.mp4`,
+      checksumSha256: sha256(Buffer.from('another file')),
+    });
+    assert.equal(
+      (error as ApplicationFailure | undefined)?.type,
+      'ChecksumMismatch',
+      `the attempt must fail, got ${String(error)}`,
+    );
+    assert.equal(await object('videos/s3-small-bad-checksum.mp4'), undefined);
+    assert.equal(await openUploads('videos/s3-small-bad-checksum.mp4'), 0);
   });
 
   it('keeps no object when the checksum does not match, and retries', async () => {
