@@ -24,7 +24,8 @@ const dir = new URL('../../temporal-compose/kubernetes/', import.meta.url).pathn
  */
 describe('Kubernetes manifests', () => {
   const docs: Manifest[] = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
+    // kustomization.yaml lists the manifests for `kubectl apply -k`; it is not one of them.
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .flatMap((f) => loadAll(readFileSync(join(dir, f), 'utf8')) as Manifest[])
     .filter(Boolean);
   const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
