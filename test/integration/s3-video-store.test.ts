@@ -98,21 +98,27 @@ describe('S3 video store (real object store)', function () {
     return { stored, error, beats };
   }
 
-  it('stores a video as a multipart upload, checksum verified, and names it s3://bucket/key', async () => {
-    const content = randomBytes(12 * MiB + 123);
+  /** One attempt that downloads and stores `content` whole; it must succeed. */
+  async function storeWhole(videoId: string, content: Buffer) {
     const files = await serve(content);
-    const { stored, error } = await attempt({
-      videoId: 's3-multipart',
+    const { stored, error, beats } = await attempt({
+      videoId,
       url: `${files.url}/v.mp4`,
       expectedBytes: content.length,
       checksumSha256: sha256(content),
     });
     assert.equal(error, undefined, String(error));
     assert.deepEqual(stored, {
-      storedPath: 's3://videos-test/videos/s3-multipart.mp4',
+      storedPath: `s3://videos-test/videos/${videoId}.mp4`,
       bytes: content.length,
       sha256: sha256(content),
     });
+    return { files, stored, beats };
+  }
+
+  it('stores a video as a multipart upload, checksum verified, and names it s3://bucket/key', async () => {
+    const content = randomBytes(12 * MiB + 123);
+    const { files, stored } = await storeWhole('s3-multipart', content);
     const head = await s3.send(
       new HeadObjectCommand({ Bucket: 'videos-test', Key: 'videos/s3-multipart.mp4' }),
     );
@@ -132,19 +138,7 @@ describe('S3 video store (real object store)', function () {
 
   it('stores a video smaller than one part with a single PutObject that carries its SHA-256', async () => {
     const content = randomBytes(64 * 1024 + 7);
-    const files = await serve(content);
-    const { stored, error, beats } = await attempt({
-      videoId: 's3-small',
-      url: `${files.url}/v.mp4`,
-      expectedBytes: content.length,
-      checksumSha256: sha256(content),
-    });
-    assert.equal(error, undefined, String(error));
-    assert.deepEqual(stored, {
-      storedPath: 's3://videos-test/videos/s3-small.mp4',
-      bytes: content.length,
-      sha256: sha256(content),
-    });
+    const { beats } = await storeWhole('s3-small', content);
     const head = await s3.send(
       new HeadObjectCommand({ Bucket: 'videos-test', Key: 'videos/s3-small.mp4', ChecksumMode: 'ENABLED' }),
     );
