@@ -95,7 +95,7 @@ describe('capacity sizes (temporal-compose/sizes)', () => {
         }
       });
 
-      it("sets Temporal's dynamic config as shipped, with the model's workflow cache per history host", () => {
+      it("sets Temporal's dynamic config as shipped, with the model's workflow cache and four partitions", () => {
         const shipped = load(read('temporal-compose/dynamicconfig/floodgate.yaml')) as Record<
           string,
           unknown
@@ -104,10 +104,17 @@ describe('capacity sizes (temporal-compose/sizes)', () => {
           string,
           { value: unknown }[]
         >;
-        const key = 'history.hostLevelCacheMaxSizeBytes';
         const mib = leadingNumber(sizesRow("history host's workflow cache")[column]!);
-        assert.deepEqual(sized[key], [{ value: mib * 1024 * 1024 }]);
-        assert.deepEqual({ ...sized, [key]: shipped[key] }, shipped, 'every other key as shipped');
+        // The shipped file's one partition per task queue suits the 2-core profile only.
+        const sizedValues: Record<string, unknown> = {
+          'history.hostLevelCacheMaxSizeBytes': mib * 1024 * 1024,
+          'matching.numTaskqueueReadPartitions': 4,
+          'matching.numTaskqueueWritePartitions': 4,
+        };
+        for (const [key, value] of Object.entries(sizedValues))
+          assert.deepEqual(sized[key], [{ value }], key);
+        const asShipped = Object.fromEntries(Object.keys(sizedValues).map((key) => [key, shipped[key]]));
+        assert.deepEqual({ ...sized, ...asShipped }, shipped, 'every other key as shipped');
       });
     });
   }
