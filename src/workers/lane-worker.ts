@@ -55,6 +55,9 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       taskQueue: TASK_QUEUES.video,
       activities: buildVideoActivities(config, opts.log),
       maxConcurrentActivityTaskExecutions: video.activitySlots,
+      // Small videos are downloaded as local activities (inside the job's workflow task): the
+      // same bound on concurrent downloads per process as activity tasks have.
+      maxConcurrentLocalActivityExecutions: video.activitySlots,
       maxConcurrentWorkflowTaskExecutions: video.workflowSlots,
       maxTaskQueueActivitiesPerSecond: video.queueActivitiesPerSecond,
       // Downloads heartbeat their byte offset; sending it every 2 s (not the default 80% of the

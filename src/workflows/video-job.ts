@@ -3,14 +3,17 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  isCancellation,
   log,
   makeContinueAsNewFunc,
   metricMeter,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -43,6 +46,16 @@ const storage = proxyActivities<ReturnType<typeof createDownloadActivities>>({
   startToCloseTimeout: '1h',
   heartbeatTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+});
+/**
+ * A small video's download as a local activity: it runs inside the workflow task that took the
+ * terminal event, so the job needs no activity task and no further workflow task (the server's
+ * dispatch, start, completion and task writes for both). Few attempts, short: if they all fail,
+ * the download is scheduled as an activity task with the full policy above.
+ */
+const quickStorage = proxyLocalActivities<ReturnType<typeof createDownloadActivities>>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 3 },
 });
 /** Cleanup after a download gave up: short, since the job's failure waits on it. */
 const storageCleanup = proxyActivities<
@@ -88,6 +101,19 @@ export const NO_RESUBMIT_PATCH = 'video-job-continued-run-no-resubmit';
  * job drops them first. Asked only on that path, so a job that downloads records no marker.
  */
 export const DISCARD_PARTIAL_PATCH = 'video-job-discard-partial-download';
+
+/**
+ * Runs recorded before it downloaded every video as an activity task. With it, a video of at
+ * most `LOCAL_DOWNLOAD_MAX_BYTES` is downloaded inside the workflow task that took its terminal
+ * event. Asked only when the video may be that small, so other jobs' histories gain no marker.
+ */
+export const LOCAL_DOWNLOAD_PATCH = 'video-job-small-download-in-workflow-task';
+
+/**
+ * Below S3's smallest part (5 MiB), so such a video is one PutObject and has nothing to resume
+ * after a crash: a retry fetches it whole, which a heartbeat could not have spared.
+ */
+export const LOCAL_DOWNLOAD_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Event ids a run hands on when it continues as new: a prompt redelivery is still a duplicate. */
 export const CARRIED_EVENT_IDS = 100;
@@ -248,18 +274,7 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
   }
   if (!state.downloadUrl) return fail('provider reported success without an output URL');
 
-  setStatus('downloading');
-  const stored = await orFail(
-    'download',
-    () =>
-      storage.downloadVideo({
-        videoId: input.videoId,
-        url: state.downloadUrl!,
-        expectedBytes: integrity.sizeBytes,
-        checksumSha256: integrity.checksumSha256,
-      }),
-    discardPartialDownload,
-  );
+  const stored = await orFail('download', download, discardPartialDownload);
   state.storedPath = stored.storedPath;
   state.storedBytes = stored.bytes;
 
@@ -302,6 +317,45 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
     // compactDue is only ever set on a guarded run: an older run waits for exactly what it did.
     await Promise.race([condition(() => terminal() || compactDue), due]);
     if (!terminal() && !elapsed && compactDue) await continueWithState(false);
+  }
+
+  /**
+   * A small video is fetched inside this workflow task. Its phase is not indexed as
+   * `downloading` then: the task's commands reach the server only when the task ends. A video
+   * the provider says is larger is an activity task at once; one of unknown size is tried
+   * quickly first and handed over at its declared length (or at the bound), as is a small one
+   * whose quick attempts all failed.
+   */
+  async function download() {
+    const request = {
+      videoId: input.videoId,
+      url: state.downloadUrl!,
+      expectedBytes: integrity.sizeBytes,
+      checksumSha256: integrity.checksumSha256,
+    };
+    const maybeSmall = (integrity.sizeBytes ?? 0) <= LOCAL_DOWNLOAD_MAX_BYTES;
+    if (lean && maybeSmall && patched(LOCAL_DOWNLOAD_PATCH)) {
+      state.status = 'downloading';
+      setCurrentDetails('**downloading**');
+      try {
+        const quick = await quickStorage.downloadSmallVideo({
+          ...request,
+          limitBytes: LOCAL_DOWNLOAD_MAX_BYTES,
+        });
+        if (!('largerThan' in quick)) return quick;
+      } catch (err) {
+        // A local activity's failure comes as the activity's own error, not wrapped. A refusal
+        // (not retryable) or a cancellation ends the job as an activity task's would.
+        const final = isCancellation(err) || (err instanceof ApplicationFailure && err.nonRetryable);
+        if (!(err instanceof TemporalFailure) || final) throw err;
+        log.warn('the quick download failed; scheduling it as an activity task', {
+          videoId: input.videoId,
+          error: err.message,
+        });
+      }
+    }
+    setStatus('downloading');
+    return storage.downloadVideo(request);
   }
 
   /**
@@ -349,9 +403,10 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
     try {
       return await run();
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
+      // An activity's failure, or a local activity's own error: the step's, not a bug here.
+      if (!(err instanceof TemporalFailure)) throw err;
       await onGiveUp?.();
-      return fail(`${step} failed: ${err.cause?.message ?? err.message}`);
+      return fail(`${step} failed: ${(err instanceof ActivityFailure && err.cause?.message) || err.message}`);
     }
   }
 

@@ -6,18 +6,22 @@ import { join } from 'node:path';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { DownloadProgress } from '../../src/activities/video/download-activities.js';
 import type { VideoJobResult } from '../../src/shared/video-job.js';
+import { LOCAL_DOWNLOAD_MAX_BYTES } from '../../src/workflows/video-job.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * A video worker process killed with SIGKILL in the middle of a download: the heartbeat
  * timeout hands the download to a new worker process, which resumes with a Range request from
- * the heartbeated offset. The job completes with exactly one stored file, intact.
+ * the heartbeated offset. The job completes with exactly one stored file, intact. The video is
+ * over the bound of a download inside the workflow task (a small one has nothing to resume: it
+ * is fetched whole again).
  */
 describe('fault: video worker killed mid-download', function () {
   this.timeout(180_000);
   const root = new URL('../../', import.meta.url).pathname;
   let stack: TestStack;
   const children: ChildProcess[] = [];
+  const fileBytes = LOCAL_DOWNLOAD_MAX_BYTES + 64 * 1024;
 
   function startVideoWorkerProcess(): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/workers/video.ts')], {
@@ -30,8 +34,8 @@ describe('fault: video worker killed mid-download', function () {
 
   before(async () => {
     // Only the urgent lane in-process: the video lane is a real child process we can kill.
-    stack = await startTestStack({ lanes: ['urgent'] });
-    // 64 KiB at 4 KiB/s: a 16 s download, long enough to kill a worker in the middle.
+    stack = await startTestStack({ lanes: ['urgent'], providerFileBytes: fileBytes });
+    // 4 KiB/s until the kill: long enough to kill a worker in the middle.
     stack.provider!.setChaos({ fileBytesPerSecond: 4096 });
   });
   after(async () => {
@@ -72,16 +76,17 @@ describe('fault: video worker killed mid-download', function () {
     const served = stack
       .provider!.stats()
       .routes.fileServed.filter((f) => f.predictionId === state.providerJobId);
-    // One whole-file answer (the first attempt), then the resumed attempt from the heartbeated byte.
+    // The quick attempt, which stopped at the declared length; the activity task's whole-file
+    // answer; then the resumed attempt from the heartbeated byte.
     assert.deepEqual(
       served.map((f) => `${f.status}@${f.start}`),
-      [`200@0`, `206@${heartbeated}`],
+      [`200@0`, `200@0`, `206@${heartbeated}`],
       'resumed from the heartbeated offset, and no second full download',
     );
     const stored = readdirSync(join(stack.dataDir, 'videos'));
     assert.deepEqual(stored, [`${videoId}.mp4`], 'exactly one stored file, no partial leftovers');
     const bytes = readFileSync(join(stack.dataDir, 'videos', `${videoId}.mp4`));
-    assert.equal(bytes.length, 64 * 1024);
+    assert.equal(bytes.length, fileBytes);
     const original = await fetch(`${stack.providerUrl}/files/${state.providerJobId}.mp4`);
     assert.equal(original.status, 200);
     const expected = Buffer.from(await original.arrayBuffer());

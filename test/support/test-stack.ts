@@ -46,6 +46,8 @@ export interface TestStackOptions {
   workerOverrides?: Partial<Record<LaneName, Partial<WorkerOptions>>>;
   /** Start the simulated ML provider (default true). */
   provider?: boolean;
+  /** The size of every video the simulated provider serves (its default: 64 KiB). */
+  providerFileBytes?: number;
 }
 
 export interface TestStack {
@@ -112,6 +114,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
         port: providerPort,
         apiToken: config.provider.apiToken,
         webhookSecret: config.webhooks.replicateSecrets[0]!,
+        fileSizeBytes: opts.providerFileBytes,
       });
       const started = provider;
       cleanups.push(() => started.stop());

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDownloadActivities } from '../../src/activities/video/download-activities.js';
+import { systemResolver, type HostResolver } from '../../src/activities/video/download-address.js';
 import { createLocalVideoStore } from '../../src/storage/local-video-store.js';
 import { createProviderActivities } from '../../src/activities/video/provider-activities.js';
 import { ReplicateClient } from '../../src/activities/video/replicate-client.js';
@@ -16,7 +17,7 @@ import {
   videoWorkflowId,
   type VideoJobInput,
 } from '../../src/shared/video-job.js';
-import { videoJob } from '../../src/workflows/video-job.js';
+import { LOCAL_DOWNLOAD_MAX_BYTES, videoJob } from '../../src/workflows/video-job.js';
 import { startLocalServer, rangeFileHandler, type LocalServer } from './support/file-server.js';
 import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
 
@@ -27,6 +28,7 @@ function realActivities(opts: {
   allowedHosts?: string[];
   allowedAddresses?: string[];
   stallTimeoutMs?: number;
+  resolve?: HostResolver;
 }) {
   return {
     ...createProviderActivities({
@@ -42,6 +44,7 @@ function realActivities(opts: {
       allowedPorts: Array.from({ length: 65535 }, (_, i) => i + 1),
       maxBytes: 10 * 1024 * 1024,
       stallTimeoutMs: opts.stallTimeoutMs ?? 120_000,
+      resolve: opts.resolve,
     }),
   };
 }
@@ -90,26 +93,79 @@ describe('VideoJob workflow: real activities over HTTP', function () {
   }
 
   /** A job whose provider has already said "succeeded" with `downloadUrl`: its download starts at once. */
-  async function startSucceededJob(taskQueue: string, input: VideoJobInput, downloadUrl: string) {
+  async function startSucceededJob(
+    taskQueue: string,
+    input: VideoJobInput,
+    downloadUrl: string,
+    event: { sizeBytes?: number } = {},
+  ) {
     const handle = await startJob(taskQueue, input);
     await handle.signal(
       providerEventSignal,
-      providerEvent(input.videoId, { status: 'succeeded', downloadUrl }),
+      providerEvent(input.videoId, { status: 'succeeded', downloadUrl, ...event }),
     );
     return handle;
   }
 
+  /** How the job's history holds its download: activity tasks scheduled, local-activity markers. */
+  async function downloadsIn(handle: WorkflowHandle) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return {
+      activityTasks: events.filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'downloadVideo',
+      ).length,
+      localActivities: events.filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ).length,
+    };
+  }
+
+  it('downloads a small video inside the workflow task that took its terminal event', async () => {
+    const content = randomBytes(64 * 1024);
+    const files = await startLocalServer(rangeFileHandler(content));
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
+      assert.equal((await handle.result()).storedBytes, content.length);
+      assert.deepEqual(await downloadsIn(handle), { activityTasks: 0, localActivities: 1 });
+    });
+    assert.equal(files.requests.length, 1);
+    assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
+  });
+
+  it('hands a video of unknown size over the bound to an activity task after one request', async () => {
+    const content = randomBytes(LOCAL_DOWNLOAD_MAX_BYTES + 1);
+    const files = await startLocalServer(rangeFileHandler(content));
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir }));
+    const input = jobInput();
+    await worker.runUntil(async () => {
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
+      assert.equal((await handle.result()).storedBytes, content.length);
+      assert.deepEqual(await downloadsIn(handle), { activityTasks: 1, localActivities: 1 });
+    });
+    // The quick attempt read the declared length and stopped; the activity task fetched it whole.
+    assert.equal(files.requests.length, 2);
+    assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
+  });
+
   it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
-    const content = randomBytes(512 * 1024);
+    // Announced over the workflow task's bound, so it is an activity task from the start.
+    const content = randomBytes(LOCAL_DOWNLOAD_MAX_BYTES + 512 * 1024);
     // First attempt: half the file, then silence on an open connection (a hung transfer).
     const files = await startLocalServer(rangeFileHandler(content, halfThenSilence(content)));
     servers.push(files);
     const worker = await videoWorker(env, realActivities({ storageDir, stallTimeoutMs: 300 }));
     const input = jobInput();
     await worker.runUntil(async () => {
-      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/out.mp4`);
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/out.mp4`, {
+        sizeBytes: content.length,
+      });
       const result = await handle.result();
       assert.equal(result.storedBytes, content.length);
+      assert.deepEqual(await downloadsIn(handle), { activityTasks: 1, localActivities: 0 });
     });
     assert.equal(files.requests.length, 2);
     assert.equal(files.requests[0]!.range, undefined);
@@ -140,7 +196,8 @@ describe('VideoJob workflow: real activities over HTTP', function () {
       assert.match(String(err.cause?.message), /^download failed: /);
       assert.equal((await handle.query(statusQuery)).status, 'failed');
     });
-    assert.equal(files.requests.length, 10, 'every attempt of the retry policy was made');
+    // Three quick attempts inside the workflow task, then the activity task's ten.
+    assert.equal(files.requests.length, 13, 'every attempt of both retry policies was made');
     assert.deepEqual(readdirSync(storageDir), [], 'the partial file went with the job');
   });
 
@@ -184,9 +241,14 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     const files = await startLocalServer(rangeFileHandler(Buffer.from('video')));
     servers.push(files);
     const port = new URL(files.url).port;
+    let lookups = 0;
+    const resolve: HostResolver = (host) => {
+      lookups += 1;
+      return systemResolver(host);
+    };
     const worker = await videoWorker(
       env,
-      realActivities({ storageDir, allowedHosts: ['localhost'], allowedAddresses: [] }),
+      realActivities({ storageDir, allowedHosts: ['localhost'], allowedAddresses: [], resolve }),
     );
     const input = jobInput();
     await worker.runUntil(async () => {
@@ -201,19 +263,9 @@ describe('VideoJob workflow: real activities over HTTP', function () {
         /download failed: download host localhost resolves to (127\.0\.0\.1|::1), which is not allowed/,
       );
       assert.equal((await handle.query(statusQuery)).status, 'failed');
-      const events = (await handle.fetchHistory()).events ?? [];
-      const downloads = new Set(
-        events
-          .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'downloadVideo')
-          .map((e) => String(e.eventId)),
-      );
-      const attempts = events.flatMap((e) => {
-        const started = e.activityTaskStartedEventAttributes;
-        return started && downloads.has(String(started.scheduledEventId)) ? [started.attempt] : [];
-      });
-      assert.deepEqual(attempts, [1], 'a refusal is not retried');
     });
     assert.equal(files.requests.length, 0);
+    assert.equal(lookups, 1, 'a refusal is not retried, nor handed to an activity task');
   });
 
   it('retries transient 5xx on the file and stores it once', async () => {

@@ -9,7 +9,7 @@ import type { createProviderActivities } from '../../src/activities/video/provid
 import { DEV_DEFAULTS } from '../../src/config.js';
 import { videoWorkflowId } from '../../src/shared/video-job.js';
 import { counterValue, startApp, webhookPath, type RunningApp } from '../unit/webhooks/app-harness.js';
-import { createVideoTestEnv, videoWorker } from './support/video-job-harness.js';
+import { createVideoTestEnv, videoWorker, withQuickDownload } from './support/video-job-harness.js';
 
 type VideoActivities = ReturnType<typeof createProviderActivities> &
   ReturnType<typeof createDownloadActivities>;
@@ -25,7 +25,7 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
   before(async function () {
     env = await createVideoTestEnv();
     app = await startApp({ client: env.client, env: { WEBHOOK_ACK_DEADLINE: '5s' } });
-    const activities: VideoActivities = {
+    const activities: Omit<VideoActivities, 'downloadSmallVideo'> = {
       async submitVideoJob({ videoId }) {
         submitted.push(videoId);
         return { providerJobId: 'pred-submitted', status: 'starting' };
@@ -41,7 +41,7 @@ describe('VideoJob through the HTTP API (time-skipping Temporal)', function () {
         return 0;
       },
     };
-    worker = await videoWorker(env, activities, { taskQueue: 'video' });
+    worker = await videoWorker(env, withQuickDownload(activities), { taskQueue: 'video' });
     running = worker.run();
   });
   after(async () => {

@@ -9,19 +9,25 @@ import { TenantIdAttribute, VideoStatusAttribute } from '../../src/shared/search
 import { providerEventSignal, VIDEO_WORKFLOW_TYPE, videoWorkflowId } from '../../src/shared/video-job.js';
 import { videoJob } from '../../src/workflows/video-job.js';
 import { projectWorkflowBundle } from '../support/workflow-bundle.js';
-import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
+import {
+  createVideoTestEnv,
+  jobInput,
+  providerEvent,
+  videoWorker,
+  withQuickDownload,
+} from './support/video-job-harness.js';
 
 type VideoActivities = ReturnType<typeof createProviderActivities> &
   ReturnType<typeof createDownloadActivities>;
 const { EventType } = temporal.api.enums.v1;
 type History = temporal.api.history.v1.IHistory;
 
-const activities: VideoActivities = {
+const activities = withQuickDownload<Omit<VideoActivities, 'downloadSmallVideo'>>({
   submitVideoJob: async () => ({ providerJobId: 'pred-1', status: 'starting' }),
   getVideoJobStatus: async () => ({ providerJobId: 'pred-1', status: 'processing' }),
   downloadVideo: async (req) => ({ storedPath: `/videos/${req.videoId}.mp4`, bytes: 3, sha256: 'abc' }),
   discardPartialVideo: async () => 0,
-};
+});
 
 /**
  * A run of `adoptedJobHistory()` recorded (protobuf bytes) from the workflow code as it was
@@ -40,6 +46,15 @@ const BEFORE_GUARD = new URL('./histories/video-job-foreign-prediction-before-gu
  * bytes: the download failed for good and the job failed right after it.
  */
 const BEFORE_DISCARD = new URL('./histories/video-job-download-gave-up-before-discard.bin', import.meta.url);
+
+/**
+ * The storm's adopted job recorded from the workflow code before a small video was downloaded
+ * inside the workflow task: its download is an activity task, and a fourth workflow task.
+ */
+const BEFORE_LOCAL_DOWNLOAD = new URL(
+  './histories/video-job-downloaded-as-activity-task.bin',
+  import.meta.url,
+);
 
 /** Replays a recorded history with today's workflow code; a nondeterminism error fails the test. */
 async function replay(recorded: URL, workflowId: string): Promise<void> {
@@ -103,15 +118,32 @@ describe('VideoJob workflow: engine work per job', function () {
   it('an adopted job writes visibility at most twice beyond its start and close, and cancels no timer', async () => {
     const history = await adoptedJobHistory();
     const upserts = count(history, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
-    // downloading and completed (the patch marker's own upsert is the third).
+    // completed, and one per patch marker (the engine cuts', the quick download's).
     const events = eventNames(history);
     assert.ok(upserts <= 3, `${upserts} search-attribute upserts: ${events}`);
     assert.equal(count(history, EventType.EVENT_TYPE_TIMER_CANCELED), 0, `a timer was cancelled: ${events}`);
-    assert.ok(
-      count(history, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) <= 4,
-      `more than one workflow task per webhook and activity: ${events}`,
+  });
+
+  it('an adopted job of a small video takes one workflow task per webhook and no activity task', async () => {
+    const history = await adoptedJobHistory();
+    const events = eventNames(history);
+    assert.equal(
+      count(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+      0,
+      `an activity task: ${events}`,
     );
-    assert.ok((history.events ?? []).length <= 22, `${(history.events ?? []).length} events: ${events}`);
+    assert.ok(
+      count(history, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) <= 3,
+      `more than one workflow task per webhook: ${events}`,
+    );
+    // The start; three signals, each in a workflow task of three events (two if they come
+    // together); the timer; two patch markers with their upserts; the download's marker; the
+    // `completed` upsert; the close.
+    assert.ok((history.events ?? []).length <= 21, `${(history.events ?? []).length} events: ${events}`);
+  });
+
+  it('replays a job that downloaded as an activity task, recorded before the quick download', async () => {
+    await replay(BEFORE_LOCAL_DOWNLOAD, 'video-before-local-download');
   });
 
   it('replays a run recorded before the cuts (running jobs survive the upgrade)', async () => {

@@ -13,7 +13,7 @@ import {
   type ProviderEvent,
 } from '../../src/shared/video-job.js';
 import { VideoStatusAttribute } from '../../src/shared/search-attributes.js';
-import { RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
+import { LOCAL_DOWNLOAD_MAX_BYTES, RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
 import {
   createVideoTestEnv,
   fakeVideoActivities,
@@ -332,6 +332,8 @@ describe('VideoJob workflow: provider events', function () {
     assert.equal(calls.status, RECONCILE_POLL.maxPolls, 'one status call per poll, none after the last');
   });
 
+  // A video over the workflow task's bound, so its download is an activity task: a small one is
+  // fetched inside the task, whose commands reach the server only when it ends (engine-cost tests).
   it('shows its phase to operators: the VideoStatus search attribute and the Web UI details', async () => {
     let finishDownload!: () => void;
     const downloaded = new Promise<void>((r) => (finishDownload = r));
@@ -363,7 +365,11 @@ describe('VideoJob workflow: provider events', function () {
       assert.deepEqual(await phase(), ['waiting', undefined, '**waiting**']);
       await handle.signal(
         providerEventSignal,
-        providerEvent(input.videoId, { status: 'succeeded', downloadUrl: 'http://127.0.0.1/p.mp4' }),
+        providerEvent(input.videoId, {
+          status: 'succeeded',
+          downloadUrl: 'http://127.0.0.1/p.mp4',
+          sizeBytes: LOCAL_DOWNLOAD_MAX_BYTES + 1,
+        }),
       );
       let seen = await phase();
       for (let i = 0; i < 100 && seen[0] !== 'downloading'; i++) {

@@ -95,7 +95,23 @@ export function fakeVideoActivities(overrides: Partial<VideoActivities> = {}) {
       calls.discarded.push(req.videoId);
       return 0;
     },
-    ...overrides,
+    ...withQuickDownload(overrides),
   };
   return { activities, calls };
+}
+
+/**
+ * A fake's quick download (a small video, inside the workflow task) is its `downloadVideo`, so
+ * one fake serves both paths; a fake may still give its own.
+ */
+export function withQuickDownload<T extends Partial<VideoActivities>>(fakes: T) {
+  return {
+    ...fakes,
+    downloadSmallVideo:
+      fakes.downloadSmallVideo ??
+      (async (req: Parameters<VideoActivities['downloadSmallVideo']>[0]) => {
+        if (!fakes.downloadVideo) throw new Error('this fake downloads nothing');
+        return fakes.downloadVideo(req);
+      }),
+  };
 }
