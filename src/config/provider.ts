@@ -3,6 +3,7 @@ import { DEV_DEFAULTS } from '../dev-defaults.js';
 import type { RuntimeEnv } from './runtime.js';
 import { addressRules, duration, list, positiveInt, type Parsed } from './setting-types.js';
 import type { StackEnv } from './stack.js';
+import { QUICK_DOWNLOAD_CEILING_BYTES } from '../shared/video-job.js';
 
 /** The ML provider and the downloads of its files. */
 export const providerSettings = {
@@ -40,6 +41,16 @@ export const providerSettings = {
       shown: '`443` + `PROVIDER_SIM_PORT` outside production',
     }),
   DOWNLOAD_MAX_BYTES: positiveInt.default(512 * 1024 * 1024).meta({ description: 'largest file downloaded' }),
+  DOWNLOAD_IN_TASK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(QUICK_DOWNLOAD_CEILING_BYTES, "must be at most 4 MiB (4194304), below S3's smallest part")
+    .default(QUICK_DOWNLOAD_CEILING_BYTES)
+    .meta({
+      description:
+        "videos up to this size are downloaded inside the job's workflow task (a local activity: no activity task, not paced by `VIDEO_QUEUE_ACTIVITIES_PER_SECOND`); `0`: every download is an activity task",
+    }),
 };
 
 export type ProviderEnv = Parsed<typeof providerSettings>;
@@ -58,5 +69,6 @@ export function providerSection(
     downloadAllowedPorts:
       e.DOWNLOAD_ALLOWED_PORTS ?? (e.NODE_ENV === 'production' ? [443] : [443, e.PROVIDER_SIM_PORT]),
     downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,
+    downloadInTaskMaxBytes: e.DOWNLOAD_IN_TASK_MAX_BYTES,
   };
 }

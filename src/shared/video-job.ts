@@ -52,7 +52,19 @@ export interface VideoJobInput {
   providerJobId?: string;
   /** Provider events one run takes in before it continues as new (VIDEO_JOB_MAX_EVENTS); absent in older runs. */
   maxEvents?: number;
+  /**
+   * Videos up to this size are downloaded inside the workflow task (DOWNLOAD_IN_TASK_MAX_BYTES);
+   * 0: never. Absent in older runs, which take the default.
+   */
+  downloadInTaskMaxBytes?: number;
 }
+
+/**
+ * The most a video downloaded inside a workflow task may be: below S3's smallest part (5 MiB),
+ * so such a video is one PutObject with nothing to resume after a crash (a retry fetches it
+ * whole, which a heartbeat could not have spared). Also the setting's default.
+ */
+export const QUICK_DOWNLOAD_CEILING_BYTES = 4 * 1024 * 1024;
 
 export interface VideoJobState {
   videoId: string;

@@ -28,6 +28,7 @@ import {
   isTerminalProviderStatus,
   providerEventSignal,
   providerStatusRank,
+  QUICK_DOWNLOAD_CEILING_BYTES,
   statusQuery,
   type ProviderEvent,
   type VideoJobCarry,
@@ -104,16 +105,11 @@ export const DISCARD_PARTIAL_PATCH = 'video-job-discard-partial-download';
 
 /**
  * Runs recorded before it downloaded every video as an activity task. With it, a video of at
- * most `LOCAL_DOWNLOAD_MAX_BYTES` is downloaded inside the workflow task that took its terminal
- * event. Asked only when the video may be that small, so other jobs' histories gain no marker.
+ * most the input's `downloadInTaskMaxBytes` is downloaded inside the workflow task that took its
+ * terminal event. Asked only when the video may be that small, so other jobs' histories gain no
+ * marker.
  */
 export const LOCAL_DOWNLOAD_PATCH = 'video-job-small-download-in-workflow-task';
-
-/**
- * Below S3's smallest part (5 MiB), so such a video is one PutObject and has nothing to resume
- * after a crash: a retry fetches it whole, which a heartbeat could not have spared.
- */
-export const LOCAL_DOWNLOAD_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Event ids a run hands on when it continues as new: a prompt redelivery is still a duplicate. */
 export const CARRIED_EVENT_IDS = 100;
@@ -333,14 +329,19 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
       expectedBytes: integrity.sizeBytes,
       checksumSha256: integrity.checksumSha256,
     };
-    const maybeSmall = (integrity.sizeBytes ?? 0) <= LOCAL_DOWNLOAD_MAX_BYTES;
+    // Runs started before the setting take its default; no setting goes past the ceiling.
+    const bound = Math.min(
+      input.downloadInTaskMaxBytes ?? QUICK_DOWNLOAD_CEILING_BYTES,
+      QUICK_DOWNLOAD_CEILING_BYTES,
+    );
+    const maybeSmall = bound > 0 && (integrity.sizeBytes ?? 0) <= bound;
     if (lean && maybeSmall && patched(LOCAL_DOWNLOAD_PATCH)) {
       state.status = 'downloading';
       setCurrentDetails('**downloading**');
       try {
         const quick = await quickStorage.downloadSmallVideo({
           ...request,
-          limitBytes: LOCAL_DOWNLOAD_MAX_BYTES,
+          limitBytes: bound,
         });
         if (!('largerThan' in quick)) return quick;
       } catch (err) {

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import type { VideoJobResult } from '../../src/shared/video-job.js';
-import { LOCAL_DOWNLOAD_MAX_BYTES } from '../../src/workflows/video-job.js';
+import { QUICK_DOWNLOAD_CEILING_BYTES } from '../../src/shared/video-job.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,7 +59,7 @@ describe('video worker drains in-flight work on SIGTERM', function () {
     {
       name: 'a larger video, as an activity task',
       // About 4 s again; the quick attempt stops at the declared length before the task's fetch.
-      fileBytes: LOCAL_DOWNLOAD_MAX_BYTES + 64 * 1024,
+      fileBytes: QUICK_DOWNLOAD_CEILING_BYTES + 64 * 1024,
       bytesPerSecond: 1024 * 1024,
       served: ['200@0', '200@0'],
       check: completedInFirstAttempt,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { DownloadProgress } from '../../src/activities/video/download-activities.js';
 import type { VideoJobResult } from '../../src/shared/video-job.js';
-import { LOCAL_DOWNLOAD_MAX_BYTES } from '../../src/workflows/video-job.js';
+import { QUICK_DOWNLOAD_CEILING_BYTES } from '../../src/shared/video-job.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
@@ -21,7 +21,7 @@ describe('fault: video worker killed mid-download', function () {
   const root = new URL('../../', import.meta.url).pathname;
   let stack: TestStack;
   const children: ChildProcess[] = [];
-  const fileBytes = LOCAL_DOWNLOAD_MAX_BYTES + 64 * 1024;
+  const fileBytes = QUICK_DOWNLOAD_CEILING_BYTES + 64 * 1024;
 
   function startVideoWorkerProcess(): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/workers/video.ts')], {

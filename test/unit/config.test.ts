@@ -59,6 +59,12 @@ describe('config', () => {
     );
     assert.throws(() => loadConfig({ TENANT_FAIRNESS_WEIGHTS: 'acme=heavy' }), /TENANT_FAIRNESS_WEIGHTS/);
     assert.throws(() => loadConfig({ S3_PART_SIZE: String(1024 * 1024) }), /S3_PART_SIZE.*at least 5 MiB/s);
+    assert.throws(
+      () => loadConfig({ DOWNLOAD_IN_TASK_MAX_BYTES: String(5 * 1024 * 1024) }),
+      /DOWNLOAD_IN_TASK_MAX_BYTES.*at most 4 MiB/s,
+    );
+    assert.equal(loadConfig({ DOWNLOAD_IN_TASK_MAX_BYTES: '0' }).provider.downloadInTaskMaxBytes, 0);
+    assert.equal(loadConfig({}).provider.downloadInTaskMaxBytes, 4 * 1024 * 1024);
     assert.throws(() => loadConfig({ STORAGE_BACKEND: 'ftp' }), /STORAGE_BACKEND/);
     assert.throws(() => loadConfig({ S3_ENDPOINT: 'not a url' }), /S3_ENDPOINT/);
   });

@@ -13,11 +13,12 @@ import { createProviderActivities } from '../../src/activities/video/provider-ac
 import { ReplicateClient } from '../../src/activities/video/replicate-client.js';
 import {
   providerEventSignal,
+  QUICK_DOWNLOAD_CEILING_BYTES,
   statusQuery,
   videoWorkflowId,
   type VideoJobInput,
 } from '../../src/shared/video-job.js';
-import { LOCAL_DOWNLOAD_MAX_BYTES, videoJob } from '../../src/workflows/video-job.js';
+import { videoJob } from '../../src/workflows/video-job.js';
 import { startLocalServer, rangeFileHandler, type LocalServer } from './support/file-server.js';
 import { createVideoTestEnv, jobInput, providerEvent, videoWorker } from './support/video-job-harness.js';
 
@@ -135,8 +136,22 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
   });
 
+  it('downloads every video as an activity task when the bound is 0 (DOWNLOAD_IN_TASK_MAX_BYTES)', async () => {
+    const content = randomBytes(64 * 1024);
+    const files = await startLocalServer(rangeFileHandler(content));
+    servers.push(files);
+    const worker = await videoWorker(env, realActivities({ storageDir }));
+    const input = jobInput({ downloadInTaskMaxBytes: 0 });
+    await worker.runUntil(async () => {
+      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
+      assert.equal((await handle.result()).storedBytes, content.length);
+      assert.deepEqual(await downloadsIn(handle), { activityTasks: 1, localActivities: 0 });
+    });
+    assert.equal(files.requests.length, 1);
+  });
+
   it('hands a video of unknown size over the bound to an activity task after one request', async () => {
-    const content = randomBytes(LOCAL_DOWNLOAD_MAX_BYTES + 1);
+    const content = randomBytes(QUICK_DOWNLOAD_CEILING_BYTES + 1);
     const files = await startLocalServer(rangeFileHandler(content));
     servers.push(files);
     const worker = await videoWorker(env, realActivities({ storageDir }));
@@ -153,7 +168,7 @@ describe('VideoJob workflow: real activities over HTTP', function () {
 
   it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
     // Announced over the workflow task's bound, so it is an activity task from the start.
-    const content = randomBytes(LOCAL_DOWNLOAD_MAX_BYTES + 512 * 1024);
+    const content = randomBytes(QUICK_DOWNLOAD_CEILING_BYTES + 512 * 1024);
     // First attempt: half the file, then silence on an open connection (a hung transfer).
     const files = await startLocalServer(rangeFileHandler(content, halfThenSilence(content)));
     servers.push(files);

@@ -8,12 +8,13 @@ import { createLogger } from '../../src/logger.js';
 import { TASK_QUEUES } from '../../src/shared/task-queues.js';
 import {
   providerEventSignal,
+  QUICK_DOWNLOAD_CEILING_BYTES,
   statusQuery,
   videoWorkflowId,
   type ProviderEvent,
 } from '../../src/shared/video-job.js';
 import { VideoStatusAttribute } from '../../src/shared/search-attributes.js';
-import { LOCAL_DOWNLOAD_MAX_BYTES, RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
+import { RECONCILE_POLL, videoJob } from '../../src/workflows/video-job.js';
 import {
   createVideoTestEnv,
   fakeVideoActivities,
@@ -368,7 +369,7 @@ describe('VideoJob workflow: provider events', function () {
         providerEvent(input.videoId, {
           status: 'succeeded',
           downloadUrl: 'http://127.0.0.1/p.mp4',
-          sizeBytes: LOCAL_DOWNLOAD_MAX_BYTES + 1,
+          sizeBytes: QUICK_DOWNLOAD_CEILING_BYTES + 1,
         }),
       );
       let seen = await phase();

@@ -19,8 +19,14 @@ export function videoStartOptions(
   return {
     workflowId: videoWorkflowId(input.videoId),
     taskQueue: taskQueueFor('video', config.lanes.mode),
-    // The run's bound on events is today's setting, also for a retry of an older run.
-    args: [{ ...input, maxEvents: config.webhooks.videoJobMaxEvents }],
+    // The run's bounds are today's settings, also for a retry of an older run.
+    args: [
+      {
+        ...input,
+        maxEvents: config.webhooks.videoJobMaxEvents,
+        downloadInTaskMaxBytes: config.provider.downloadInTaskMaxBytes,
+      },
+    ],
     priority: {
       priorityKey: input.plan === 'paid' ? PRIORITY.paidVideo : PRIORITY.freeVideo,
       fairnessKey: input.tenantId,
