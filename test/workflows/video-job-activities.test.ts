@@ -121,49 +121,44 @@ describe('VideoJob workflow: real activities over HTTP', function () {
     };
   }
 
-  it('downloads a small video inside the workflow task that took its terminal event', async () => {
-    const content = randomBytes(64 * 1024);
+  /** One job whose video is `content`, served whole: what its history and the file server saw. */
+  async function downloadJob(content: Buffer, input = jobInput()) {
     const files = await startLocalServer(rangeFileHandler(content));
     servers.push(files);
     const worker = await videoWorker(env, realActivities({ storageDir }));
-    const input = jobInput();
+    let downloads: Awaited<ReturnType<typeof downloadsIn>> | undefined;
     await worker.runUntil(async () => {
       const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
       assert.equal((await handle.result()).storedBytes, content.length);
-      assert.deepEqual(await downloadsIn(handle), { activityTasks: 0, localActivities: 1 });
+      downloads = await downloadsIn(handle);
     });
-    assert.equal(files.requests.length, 1);
     assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
+    return { ...downloads, requests: files.requests.length };
+  }
+
+  it('downloads a small video inside the workflow task that took its terminal event', async () => {
+    assert.deepEqual(await downloadJob(randomBytes(64 * 1024)), {
+      activityTasks: 0,
+      localActivities: 1,
+      requests: 1,
+    });
   });
 
   it('downloads every video as an activity task when the bound is 0 (DOWNLOAD_IN_TASK_MAX_BYTES)', async () => {
-    const content = randomBytes(64 * 1024);
-    const files = await startLocalServer(rangeFileHandler(content));
-    servers.push(files);
-    const worker = await videoWorker(env, realActivities({ storageDir }));
-    const input = jobInput({ downloadInTaskMaxBytes: 0 });
-    await worker.runUntil(async () => {
-      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
-      assert.equal((await handle.result()).storedBytes, content.length);
-      assert.deepEqual(await downloadsIn(handle), { activityTasks: 1, localActivities: 0 });
+    assert.deepEqual(await downloadJob(randomBytes(64 * 1024), jobInput({ downloadInTaskMaxBytes: 0 })), {
+      activityTasks: 1,
+      localActivities: 0,
+      requests: 1,
     });
-    assert.equal(files.requests.length, 1);
   });
 
   it('hands a video of unknown size over the bound to an activity task after one request', async () => {
-    const content = randomBytes(QUICK_DOWNLOAD_CEILING_BYTES + 1);
-    const files = await startLocalServer(rangeFileHandler(content));
-    servers.push(files);
-    const worker = await videoWorker(env, realActivities({ storageDir }));
-    const input = jobInput();
-    await worker.runUntil(async () => {
-      const handle = await startSucceededJob(worker.options.taskQueue, input, `${files.url}/v.mp4`);
-      assert.equal((await handle.result()).storedBytes, content.length);
-      assert.deepEqual(await downloadsIn(handle), { activityTasks: 1, localActivities: 1 });
-    });
     // The quick attempt read the declared length and stopped; the activity task fetched it whole.
-    assert.equal(files.requests.length, 2);
-    assert.deepEqual(readFileSync(join(storageDir, `${input.videoId}.mp4`)), content);
+    assert.deepEqual(await downloadJob(randomBytes(QUICK_DOWNLOAD_CEILING_BYTES + 1)), {
+      activityTasks: 1,
+      localActivities: 1,
+      requests: 2,
+    });
   });
 
   it('resumes a download with a Range request from the heartbeated offset after the first attempt hangs and dies', async () => {
