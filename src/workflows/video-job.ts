@@ -171,10 +171,11 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
 
   // The start options set both search attributes; only a change of phase is written again.
   let indexed: VideoStatus = indexedStatus(state.status);
-  const setStatus = (status: VideoStatus) => {
+  /** `index: false` for a phase whose workflow task ends before anyone could see the index say so. */
+  const setStatus = (status: VideoStatus, { index = true } = {}) => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
-    if (!lean || indexedStatus(status) !== indexed) {
+    if (index && (!lean || indexedStatus(status) !== indexed)) {
       indexed = indexedStatus(status);
       upsertSearchAttributes([{ key: VideoStatusAttribute, value: lean ? indexed : status }]);
     }
@@ -336,8 +337,7 @@ export async function videoJob(input: VideoJobInput, carry?: VideoJobCarry): Pro
     );
     const maybeSmall = bound > 0 && (integrity.sizeBytes ?? 0) <= bound;
     if (lean && maybeSmall && patched(LOCAL_DOWNLOAD_PATCH)) {
-      state.status = 'downloading';
-      setCurrentDetails('**downloading**');
+      setStatus('downloading', { index: false });
       try {
         const quick = await quickStorage.downloadSmallVideo({
           ...request,

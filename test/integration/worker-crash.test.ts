@@ -5,8 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { DownloadProgress } from '../../src/activities/video/download-activities.js';
-import type { VideoJobResult } from '../../src/shared/video-job.js';
-import { QUICK_DOWNLOAD_CEILING_BYTES } from '../../src/shared/video-job.js';
+import { QUICK_DOWNLOAD_CEILING_BYTES, type VideoJobResult } from '../../src/shared/video-job.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 /**

@@ -5,6 +5,11 @@ import { load, loadAll } from 'js-yaml';
 
 const root = new URL('../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
+/** The shipped Kubernetes manifests; kustomization.yaml only lists them. */
+const manifestFiles = () =>
+  readdirSync(join(root, 'temporal-compose/kubernetes'))
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort();
 
 interface Patched {
   kind: string;
@@ -42,10 +47,7 @@ const sizes = [
 describe('capacity sizes (temporal-compose/sizes)', () => {
   it('the base kustomization lists every Kubernetes manifest', () => {
     const base = load(read('temporal-compose/kubernetes/kustomization.yaml')) as { resources: string[] };
-    const manifests = readdirSync(join(root, 'temporal-compose/kubernetes'))
-      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-      .sort();
-    assert.deepEqual([...base.resources].sort(), manifests);
+    assert.deepEqual([...base.resources].sort(), manifestFiles());
   });
 
   for (const { dir, column } of sizes) {
@@ -63,9 +65,9 @@ describe('capacity sizes (temporal-compose/sizes)', () => {
 
       it('builds on the shipped manifests and patches only objects they define', () => {
         assert.deepEqual(overlay.resources, ['../../kubernetes']);
-        const shipped = readdirSync(join(root, 'temporal-compose/kubernetes'))
-          .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-          .flatMap((f) => loadAll(read(`temporal-compose/kubernetes/${f}`)) as Patched[]);
+        const shipped = manifestFiles().flatMap(
+          (f) => loadAll(read(`temporal-compose/kubernetes/${f}`)) as Patched[],
+        );
         for (const p of patched) {
           const target = shipped.find((s) => s?.kind === p.kind && s.metadata.name === p.metadata.name);
           assert.ok(target, `${dir} patches ${p.kind} ${p.metadata.name}, which the manifests do not define`);
