@@ -9,6 +9,8 @@ export const CEILING_USAGE = `npm run ceiling -- [--profile dev,cluster] [--rate
   --profile     dev = npm start, cluster = npm run start:cluster; one fresh stack each, in turn;
                 cluster-reset-activity = start:cluster with PASSWORD_RESET_MAIL_AS=activity (A/B)
                 cluster-video-server-nice0 = start:cluster with STACK_VIDEO_SERVER_NICE=0 (A/B)
+                cluster-server-gogc100 = start:cluster with CLUSTER_SERVER_GOGC=100 (A/B)
+                cluster-download-as-task = start:cluster with DOWNLOAD_IN_TASK_MAX_BYTES=0 (A/B)
   --rates       webhooks per minute, comma-separated, run in ascending order
   --hold        how long each rate is held: 90, 90s, 5m
   --idle        how long resets run alone first, for the idle p99 each rate is judged against
@@ -24,6 +26,8 @@ export const CEILING_PROFILES = [
   'cluster',
   'cluster-reset-activity',
   'cluster-video-server-nice0',
+  'cluster-server-gogc100',
+  'cluster-download-as-task',
 ] as const;
 
 export interface CeilingOptions {

@@ -13,6 +13,8 @@ import {
   clusterProfile,
   clusterResetMailTaskProfile,
   clusterVideoServerNice0Profile,
+  clusterServerGogc100Profile,
+  clusterDownloadAsTaskProfile,
   devProfile,
 } from './profiles/dev-profile.js';
 import type { StackProfile } from './profiles/stack-profile.js';
@@ -22,6 +24,8 @@ const CEILING_STACKS: Record<(typeof CEILING_PROFILES)[number], StackProfile> = 
   cluster: clusterProfile,
   'cluster-reset-activity': clusterResetMailTaskProfile,
   'cluster-video-server-nice0': clusterVideoServerNice0Profile,
+  'cluster-server-gogc100': clusterServerGogc100Profile,
+  'cluster-download-as-task': clusterDownloadAsTaskProfile,
 };
 
 /**

@@ -6,6 +6,8 @@ import {
   clusterAdmissionProfile,
   clusterOneServerProfile,
   clusterProfile,
+  clusterServerGogc100Profile,
+  clusterDownloadAsTaskProfile,
   clusterResetMailTaskProfile,
   clusterVideoServerNice0Profile,
   devInMemoryProfile,
@@ -44,6 +46,8 @@ const USAGE = `npm run bench -- [--runs 1] [--quick] [--profile dev,cluster] [--
               cluster-one-server = start:cluster with one Temporal server for both lanes (A/B);
               cluster-reset-activity = start:cluster with each reset mail as an activity task (A/B);
               cluster-video-server-nice0 = start:cluster with the video lane's server not niced (A/B);
+              cluster-server-gogc100 = start:cluster with its servers on Go's default GOGC (A/B);
+              cluster-download-as-task = start:cluster with every download an activity task (A/B);
               dev-memory = npm start on an in-memory dev server (experiment);
               dev-nice0, dev-eager-off = npm start with one lever off (A/B);
               dev-no-video = npm start without its video worker (experiment);
@@ -63,6 +67,8 @@ const PROFILES: Record<string, StackProfile> = {
   'cluster-one-server': clusterOneServerProfile,
   'cluster-reset-activity': clusterResetMailTaskProfile,
   'cluster-video-server-nice0': clusterVideoServerNice0Profile,
+  'cluster-server-gogc100': clusterServerGogc100Profile,
+  'cluster-download-as-task': clusterDownloadAsTaskProfile,
   'dev-memory': devInMemoryProfile,
   'dev-nice0': devNoNiceProfile,
   'dev-eager-off': devNoEagerProfile,

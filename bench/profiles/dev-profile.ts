@@ -139,6 +139,24 @@ export const clusterVideoServerNice0Profile: StackProfile = {
   start: (opts) => startDevStack(opts, false, true, { STACK_VIDEO_SERVER_NICE: '0' }),
 };
 
+/**
+ * Lever A/B: the cluster profile with its Temporal servers on Go's own garbage-collector target
+ * (GOGC 100) instead of the profile's CLUSTER_SERVER_GOGC default.
+ */
+export const clusterServerGogc100Profile: StackProfile = {
+  name: "Temporal on PostgreSQL, servers on Go's default GOGC (CLUSTER_SERVER_GOGC=100, lever off)",
+  start: (opts) => startDevStack(opts, false, true, { CLUSTER_SERVER_GOGC: '100' }),
+};
+
+/**
+ * Lever A/B: the cluster profile with every download an activity task (DOWNLOAD_IN_TASK_MAX_BYTES=0),
+ * as it ran before a small video was downloaded inside its workflow task.
+ */
+export const clusterDownloadAsTaskProfile: StackProfile = {
+  name: 'Temporal on PostgreSQL, every download an activity task (DOWNLOAD_IN_TASK_MAX_BYTES=0, lever off)',
+  start: (opts) => startDevStack(opts, false, true, { DOWNLOAD_IN_TASK_MAX_BYTES: '0' }),
+};
+
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
   return `frontend.namespaceRPS:\n  - value: ${requestsPerSecond}\n    constraints:\n      namespace: default\n`;

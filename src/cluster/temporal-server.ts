@@ -26,6 +26,9 @@ export function temporalServerService(
   cell: TemporalCell = sharedCell(config),
 ): ServiceSpec {
   const ports = cellPorts(cell);
+  // The profiler, when asked for: the shared server's on the setting's port, the urgent lane's next to it.
+  const pprofBase = config.cluster.serverPprofPort;
+  const pprofPort = pprofBase && pprofBase + (cell.service === sharedCell(config).service ? 0 : 1);
   return {
     name: cell.service,
     command: binaries.server,
@@ -52,6 +55,10 @@ export function temporalServerService(
       TEMPORAL_WORKER_PORT: String(ports.worker),
       TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
       TEMPORAL_METRICS_PORT: String(ports.metrics),
+      // Less CPU on garbage collection for more heap (CLUSTER_SERVER_GOGC); GOGC in the
+      // environment that started the stack does not reach the servers.
+      GOGC: String(config.cluster.serverGogc),
+      TEMPORAL_PPROF_PORT: String(pprofPort),
       TEMPORAL_DYNAMIC_CONFIG_FILE:
         config.cluster.dynamicConfigFile ?? join(COMPOSE_DIR, 'dynamicconfig', 'floodgate.yaml'),
       ...serverTlsEnv(tlsDir),

@@ -26,6 +26,20 @@ export const clusterSettings = {
       "cluster profile: the Temporal server's dynamic config file, where the video namespace's budget is set (re-read every 10 s)",
     shown: '`temporal-compose/dynamicconfig/floodgate.yaml`',
   }),
+  /**
+   * The Temporal servers' Go garbage collector (GOGC): a collection starts once the heap has grown
+   * by this percentage since the last. Go's default (100) spent 8 % of the video lane's server's
+   * CPU marking at 1,500 webhooks/min; 400 spent 2.5 % for about 2.5× its heap (docs/performance.md).
+   */
+  CLUSTER_SERVER_GOGC: positiveInt.min(50).max(2000).default(400).meta({
+    description:
+      "cluster profile: the Temporal servers' `GOGC`, the heap growth (percent) between garbage collections; higher spends less CPU and more memory (Go's own default: 100)",
+  }),
+  /** Go's profiler on the shared server (and on this + 1 for the urgent lane's own), for `go tool pprof`. */
+  CLUSTER_SERVER_PPROF_PORT: port.max(65534).default(0).meta({
+    description:
+      "cluster profile: serve the shared Temporal server's Go profiler (`/debug/pprof/`) on 127.0.0.1 at this port, the urgent lane's own server's at this + 1; `0`: off",
+  }),
   /** The API runs as this many processes behind the profile's nginx, which takes PORT. */
   API_REPLICAS: positiveInt.max(16).default(2).meta({
     description: 'cluster profile: API processes behind its nginx load balancer (which listens on `PORT`)',
@@ -72,6 +86,8 @@ export function clusterSection(e: ClusterEnv, dataDir: string) {
     postgresOsUser: e.POSTGRES_OS_USER,
     postgresStateDir: resolve(e.POSTGRES_STATE_DIR),
     dir: resolve(dataDir, 'cluster'),
+    serverGogc: e.CLUSTER_SERVER_GOGC,
+    serverPprofPort: e.CLUSTER_SERVER_PPROF_PORT,
     apiReplicas: e.API_REPLICAS,
     apiReplicaPortBase: e.API_REPLICA_PORT_BASE,
     nginxBin: e.NGINX_BIN,

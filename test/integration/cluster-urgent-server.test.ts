@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -10,6 +10,7 @@ import { databaseOfTitle } from '../../src/cluster/postgres-backend-nice.js';
 import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
 import { childPids, processTitle } from '../../src/stack/process-table.js';
 import { nicenessOf } from '../support/process-niceness.js';
+import { freePortRange } from '../support/free-port.js';
 
 /**
  * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
@@ -23,11 +24,22 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
   let cluster: ClusterStack;
   let shared: Client;
   let urgent: Client;
+  /** The shared server's profiler port; the urgent server's is the next one. */
+  let pprofPort: number;
 
   before(async function () {
     this.timeout(300_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-urgent-server-'));
-    cluster = await startCluster({ env: { ...(await clusterTestEnv(dataDir)), API_REPLICAS: '1' } });
+    pprofPort = await freePortRange(2);
+    cluster = await startCluster({
+      env: {
+        ...(await clusterTestEnv(dataDir)),
+        API_REPLICAS: '1',
+        CLUSTER_SERVER_PPROF_PORT: String(pprofPort),
+        // Set where the stack starts: the servers take CLUSTER_SERVER_GOGC, not this.
+        GOGC: '100',
+      },
+    });
     assert.ok(cluster.urgentServer, 'the stack names the urgent lane its own server');
     shared = await connectClient(cluster.config, cluster.temporalAddress);
     urgent = await connectClient(cluster.config, cluster.urgentServer.address, URGENT_NAMESPACE);
@@ -89,6 +101,26 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
     for (const b of seen) {
       if (b.db === undefined) continue;
       assert.equal(b.nice, video.includes(b.db) ? videoNice : own, `backend of ${b.db}: ${summary}`);
+    }
+  });
+
+  it("runs both servers with CLUSTER_SERVER_GOGC and serves each one's profiler when asked", async () => {
+    const gogc = cluster.config.cluster.serverGogc;
+    assert.notEqual(gogc, 100, "the default is not Go's own");
+    for (const [name, port] of [
+      ['temporal', pprofPort],
+      ['temporal-urgent', pprofPort + 1],
+    ] as const) {
+      const pid = cluster.supervisor.process(name)?.pid ?? assert.fail(`${name} is not running`);
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes(`GOGC=${gogc}`), `${name} runs with GOGC=${gogc}`);
+      const profiler = await fetch(`http://127.0.0.1:${port}/debug/pprof/cmdline`);
+      assert.equal(profiler.status, 200, `${name}'s profiler answers on ${port}`);
+      assert.match(
+        await profiler.text(),
+        /--config\0temporal/,
+        `port ${port} is a Temporal server's profiler`,
+      );
     }
   });
 
