@@ -105,57 +105,62 @@ export const clusterVideoBudgetProfile: StackProfile = {
  * burst the machine cannot carry is answered 503 + Retry-After at the API instead of queueing
  * inside the Temporal server that the resets share.
  */
-export const clusterAdmissionProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, webhook admission control on (lever on)',
-  start: (opts) => startDevStack(opts, false, true, { WEBHOOK_ADMISSION: 'true' }),
-};
+export const clusterAdmissionProfile: StackProfile = clusterWith(
+  'Temporal on PostgreSQL, webhook admission control on (lever on)',
+  { WEBHOOK_ADMISSION: 'true' },
+);
 
 /**
  * Lever A/B: the cluster profile with one Temporal server for both lanes (STACK_URGENT_SERVER=shared),
  * resets in a namespace of their own there, as the profile ran before the urgent lane had a
  * server of its own.
  */
-export const clusterOneServerProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, one server for both lanes (STACK_URGENT_SERVER=shared)',
-  start: (opts) => startDevStack(opts, false, true, { STACK_URGENT_SERVER: 'shared' }),
-};
+export const clusterOneServerProfile: StackProfile = clusterWith(
+  'Temporal on PostgreSQL, one server for both lanes (STACK_URGENT_SERVER=shared)',
+  { STACK_URGENT_SERVER: 'shared' },
+);
 
 /**
  * Lever A/B: the cluster profile with each reset mail sent as an activity task
  * (PASSWORD_RESET_MAIL_AS=activity), as the profile ran before mails went inside the workflow task.
  */
-export const clusterResetMailTaskProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, reset mail as an activity task (PASSWORD_RESET_MAIL_AS=activity)',
-  start: (opts) => startDevStack(opts, false, true, { PASSWORD_RESET_MAIL_AS: 'activity' }),
-};
+export const clusterResetMailTaskProfile: StackProfile = clusterWith(
+  'Temporal on PostgreSQL, reset mail as an activity task (PASSWORD_RESET_MAIL_AS=activity)',
+  { PASSWORD_RESET_MAIL_AS: 'activity' },
+);
 
 /**
  * Lever A/B: the cluster profile with its shared Temporal server (the video lane's and the acks')
  * and that server's PostgreSQL backends at the same priority as the urgent lane's own server and
  * backends (by default they run at niceness 5, below them).
  */
-export const clusterVideoServerNice0Profile: StackProfile = {
-  name: "Temporal on PostgreSQL, the video lane's server and its backends not niced (STACK_VIDEO_SERVER_NICE=0, lever off)",
-  start: (opts) => startDevStack(opts, false, true, { STACK_VIDEO_SERVER_NICE: '0' }),
-};
+export const clusterVideoServerNice0Profile: StackProfile = clusterWith(
+  "Temporal on PostgreSQL, the video lane's server and its backends not niced (STACK_VIDEO_SERVER_NICE=0, lever off)",
+  { STACK_VIDEO_SERVER_NICE: '0' },
+);
 
 /**
  * Lever A/B: the cluster profile with its Temporal servers on Go's own garbage-collector target
  * (GOGC 100) instead of the profile's CLUSTER_SERVER_GOGC default.
  */
-export const clusterServerGogc100Profile: StackProfile = {
-  name: "Temporal on PostgreSQL, servers on Go's default GOGC (CLUSTER_SERVER_GOGC=100, lever off)",
-  start: (opts) => startDevStack(opts, false, true, { CLUSTER_SERVER_GOGC: '100' }),
-};
+export const clusterServerGogc100Profile: StackProfile = clusterWith(
+  "Temporal on PostgreSQL, servers on Go's default GOGC (CLUSTER_SERVER_GOGC=100, lever off)",
+  { CLUSTER_SERVER_GOGC: '100' },
+);
 
 /**
  * Lever A/B: the cluster profile with every download an activity task (DOWNLOAD_IN_TASK_MAX_BYTES=0),
  * as it ran before a small video was downloaded inside its workflow task.
  */
-export const clusterDownloadAsTaskProfile: StackProfile = {
-  name: 'Temporal on PostgreSQL, every download an activity task (DOWNLOAD_IN_TASK_MAX_BYTES=0, lever off)',
-  start: (opts) => startDevStack(opts, false, true, { DOWNLOAD_IN_TASK_MAX_BYTES: '0' }),
-};
+export const clusterDownloadAsTaskProfile: StackProfile = clusterWith(
+  'Temporal on PostgreSQL, every download an activity task (DOWNLOAD_IN_TASK_MAX_BYTES=0, lever off)',
+  { DOWNLOAD_IN_TASK_MAX_BYTES: '0' },
+);
+
+/** The cluster profile with one or more settings changed: a lever A/B's other side. */
+function clusterWith(name: string, leverEnv: Record<string, string>): StackProfile {
+  return { name, start: (opts) => startDevStack(opts, false, true, leverEnv) };
+}
 
 /** A dynamic-config entry giving the video lane's namespace (`default`) a frontend budget. */
 export function videoNamespaceBudget(requestsPerSecond: number): string {
