@@ -1,3 +1,4 @@
+import { urgentWorkerName } from '../../src/stack/urgent-workers.js';
 import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
 import type { ChaosKnobs } from '../provider/chaos.js';
 
@@ -106,14 +107,19 @@ export function providerErrors(): Fault {
 
 /**
  * The app's own processes and neighbours, the same in every profile. `videoWorker` is the video
- * worker's service name: `worker-video`, or an autoscaled replica (`worker-video-1`); `api` the
- * API's faults (one process, or replicas behind a load balancer).
+ * worker's service name: `worker-video`, or an autoscaled replica (`worker-video-1`);
+ * `urgentWorker` the urgent lane's (`worker-urgent`, or one of the cluster's `worker-urgent-1`…);
+ * `api` the API's faults (one process, or replicas behind a load balancer).
  */
-function appFaults(videoWorker: string, api: Fault[] = [killService('api', 'API')]): Fault[] {
+function appFaults(
+  videoWorker: string,
+  urgentWorker: string,
+  api: Fault[] = [killService('api', 'API')],
+): Fault[] {
   return [
     ...api,
     killService(videoWorker, 'video worker'),
-    killService('worker-urgent', 'urgent worker'),
+    killService(urgentWorker, 'urgent worker'),
     stallService('smtp-sink', 'SMTP sink down'),
     providerErrors(),
     stallService('provider-sim', 'provider unreachable'),
@@ -123,7 +129,7 @@ function appFaults(videoWorker: string, api: Fault[] = [killService('api', 'API'
 /** `npm start`'s profile: the dev server, API, both lane workers, SMTP sink and simulated provider. */
 export const DEV_SERVER_PROFILE: FaultProfile = {
   name: 'dev-server',
-  faults: [killService('temporal', 'Temporal dev server'), ...appFaults('worker-video')],
+  faults: [killService('temporal', 'Temporal dev server'), ...appFaults('worker-video', 'worker-urgent')],
 };
 
 /**
@@ -196,7 +202,7 @@ export const CLUSTER_PROFILE: FaultProfile = {
     killObjectStore(),
     // The video lane runs under the autoscaler here: kill it, and one of its replicas.
     killService('autoscaler', 'video autoscaler'),
-    ...appFaults(VideoFleet.replicaName(1), [
+    ...appFaults(VideoFleet.replicaName(1), urgentWorkerName(1), [
       killApiReplica('api-1'),
       killApiReplica('api-2', 'the other API replica'),
       killService('nginx', 'load balancer (nginx)'),

@@ -49,6 +49,14 @@ export const clusterSettings = {
     description:
       'cluster profile: replica n of the API listens on 127.0.0.1 at this + n − 1 (its `/metrics` there too); `0`: free ports picked at start',
   }),
+  /**
+   * Two by default, as in docker-compose.yml: while the supervisor restarts a killed one (seconds,
+   * under load), the other goes on taking password resets and mail.
+   */
+  URGENT_WORKER_REPLICAS: positiveInt.max(8).default(2).meta({
+    description:
+      "cluster profile: the urgent lane's worker processes (`worker-urgent-1`…); with two, resets go on while one restarts",
+  }),
   NGINX_BIN: z.string().optional().meta({
     description: 'cluster profile: the nginx program in front of the API replicas',
     shown: '`nginx` on `PATH`, then `/usr/sbin/nginx`',
@@ -90,6 +98,7 @@ export function clusterSection(e: ClusterEnv, dataDir: string) {
     serverPprofPort: e.CLUSTER_SERVER_PPROF_PORT,
     apiReplicas: e.API_REPLICAS,
     apiReplicaPortBase: e.API_REPLICA_PORT_BASE,
+    urgentWorkerReplicas: e.URGENT_WORKER_REPLICAS,
     nginxBin: e.NGINX_BIN,
   };
 }

@@ -28,6 +28,7 @@ import {
   type ApiReplica,
 } from './load-balancer.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
+import { asUrgentReplicas, urgentWorkers, type UrgentWorker } from './urgent-workers.js';
 
 /** The urgent lane's namespace on the cluster profile (a per-namespace limit would name it). */
 export const URGENT_NAMESPACE = 'floodgate-urgent';
@@ -69,6 +70,8 @@ export interface ClusterStack {
   supervisor: Supervisor;
   /** The API's processes behind nginx (services `api-1`…), each with its own `/metrics`. */
   apiReplicas: ApiReplica[];
+  /** The urgent lane's worker processes (services `worker-urgent-1`…). */
+  urgentWorkers: UrgentWorker[];
   /** Signals one service's current process (e.g. SIGKILL); the supervisor restarts it. Returns its pid. */
   kill(name: string, signal?: NodeJS.Signals): number;
   /** Stops the app first, then the Web UI, Temporal and PostgreSQL. */
@@ -118,6 +121,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
   // The API: API_REPLICAS processes behind nginx on PORT (src/stack/load-balancer.ts).
   const nginx = findNginx(asSet.cluster.nginxBin);
   const replicas = await apiReplicas(asSet);
+  const urgentLane = await urgentWorkers(asSet);
   await assertPortsFree([...infraPorts(asSet), ...appPorts(asSet), ...replicaPorts(asSet, replicas)]);
   // Mutual TLS on the cluster's server: certificates made at the first start and reused, handed to
   // every client process as the standard TEMPORAL_TLS_* settings (the same code serves Temporal Cloud).
@@ -249,7 +253,8 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
       ...storeEnv,
     };
     const services = appServices(config, env, opts.videoLane ?? videoLaneServices);
-    for (const spec of behindLoadBalancer(config, services, replicas, nginx)) supervisor.start(spec);
+    const specs = asUrgentReplicas(behindLoadBalancer(config, services, replicas, nginx), urgentLane);
+    for (const spec of specs) supervisor.start(spec);
     const apiReady = await step(waitForApi(config, Math.max(deadline - Date.now(), 1_000), replicas));
     if (!apiReady) {
       throw new StartupError(
@@ -270,6 +275,7 @@ export async function startCluster(opts: ClusterStackOptions = {}): Promise<Clus
       postgresCreated,
       supervisor,
       apiReplicas: replicas,
+      urgentWorkers: urgentLane,
       kill(name, signal = 'SIGKILL') {
         const child = supervisor.process(name);
         if (!child?.pid) throw new Error(`${name} is not running`);

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { bannerLines } from './app-services.js';
 import { startCluster } from './cluster-stack.js';
+import type { UrgentWorker } from './urgent-workers.js';
 import { wantsStackTraces } from '../config.js';
 import { exitOnFailure } from '../exit-on-failure.js';
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     `  Temporal       ${stack.temporalAddress}  (server on PostgreSQL 127.0.0.1:${config.cluster.postgresPort}, state in ${rel}/)`,
     `  Web UI         ${stack.uiUrl}`,
     `  API replicas   ${stack.apiReplicas.map((r) => r.url).join('  ')}  (behind nginx on the API address; /metrics on each)`,
+    `  Urgent workers ${urgentWorkersLine(stack.urgentWorkers, config.workerMetrics.host)}`,
     ...(stack.urgentServer
       ? [
           `  Urgent lane    ${stack.urgentServer.address}  (its own Temporal server, databases temporal_urgent*)`,
@@ -56,3 +58,9 @@ async function main(): Promise<void> {
 }
 
 main().catch(exitOnFailure('floodgate', { oneLine: true, stackTraces: wantsStackTraces() }));
+
+/** How many urgent worker processes run, and where each serves its metrics. */
+function urgentWorkersLine(workers: UrgentWorker[], host: string): string {
+  const metrics = workers.map((w) => (w.metricsPort ? `http://${host}:${w.metricsPort}/metrics` : 'off'));
+  return `${workers.length} processes (a reset goes on while one restarts); metrics ${metrics.join('  ')}`;
+}

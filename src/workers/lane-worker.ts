@@ -48,6 +48,11 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<Worker>
       // Resets wait (open) for their link for up to PASSWORD_RESET_TTL: without a bound the SDK
       // keeps thousands of them in memory (its default grows with the heap limit).
       maxCachedWorkflows: urgent.cachedWorkflows,
+      // A run's next task (a redeem) goes first to the process that holds it in memory. If that
+      // process died, the server moves the task to the shared queue after this long (the SDK's
+      // default is 10 s, longer than the API waits for a redeem); another process replays the
+      // run's short history.
+      stickyQueueScheduleToStartTimeout: '1s',
     };
   } else if (lane === 'video') {
     laneOptions = {

@@ -27,6 +27,7 @@ import { processAlive } from '../support/process-alive.js';
 import { processTree } from '../support/process-tree.js';
 import { clusterProfileSettings } from '../../src/stack/cluster-stack.js';
 import { VideoFleet } from '../../src/workers/autoscaler/video-fleet.js';
+import { urgentWorkerName } from '../../src/stack/urgent-workers.js';
 
 /**
  * `npm run start:cluster` as a user runs it, from an empty DATA_DIR: PostgreSQL, the Temporal
@@ -390,10 +391,11 @@ describe('cluster profile (npm run start:cluster)', function () {
         .map((f) => [f.slice(0, -'.pid'.length), Number(readFileSync(join(runDir, f), 'utf8'))]),
     );
     const replicas = loadConfig(env).cluster.apiReplicas;
+    const urgentWorkers = loadConfig(env).cluster.urgentWorkerReplicas;
     const expected = [
       ...Array.from({ length: replicas }, (_, i) => `api-${i + 1}`),
       'nginx',
-      'worker-urgent',
+      ...Array.from({ length: urgentWorkers }, (_, i) => urgentWorkerName(i + 1)),
       'smtp-sink',
       'provider-sim',
       'autoscaler',

@@ -7,10 +7,16 @@ import { startCluster, URGENT_NAMESPACE, type ClusterStack } from '../../src/sta
 import { connectClient } from '../../src/temporal/client.js';
 import { clusterTestEnv } from '../support/cluster-env.js';
 import { databaseOfTitle } from '../../src/cluster/postgres-backend-nice.js';
-import { assertResetMailedAndRunIn } from '../support/cluster-reset.js';
+import {
+  assertResetMailedAndRunIn,
+  mailedResetToken,
+  redeemReset,
+  requestReset,
+} from '../support/cluster-reset.js';
 import { childPids, processTitle } from '../../src/stack/process-table.js';
 import { nicenessOf } from '../support/process-niceness.js';
 import { freePortRange } from '../support/free-port.js';
+import { urgentWorkerName } from '../../src/stack/urgent-workers.js';
 
 /**
  * `npm run start:cluster` as it starts by default (STACK_URGENT_SERVER=own): the urgent lane on a
@@ -26,15 +32,23 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
   let urgent: Client;
   /** The shared server's profiler port; the urgent server's is the next one. */
   let pprofPort: number;
+  /** When each urgent worker process last said it polls (its `worker running` lines). */
+  const pollingSince = new Map<string, number>();
 
   before(async function () {
     this.timeout(300_000);
     dataDir = mkdtempSync(join(tmpdir(), 'floodgate-urgent-server-'));
     pprofPort = await freePortRange(2);
     cluster = await startCluster({
+      print: (service, line) => {
+        if (service.startsWith('worker-urgent') && line.includes('worker running'))
+          pollingSince.set(service, Date.now());
+      },
       env: {
         ...(await clusterTestEnv(dataDir)),
         API_REPLICAS: '1',
+        // The workers' `worker running` lines tell when a restarted one polls again.
+        LOG_LEVEL: 'info',
         CLUSTER_SERVER_PPROF_PORT: String(pprofPort),
         // Set where the stack starts: the servers take CLUSTER_SERVER_GOGC, not this.
         GOGC: '100',
@@ -122,6 +136,51 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
         `port ${port} is a Temporal server's profiler`,
       );
     }
+  });
+
+  it('goes on mailing resets while one urgent worker process restarts, and a link it was holding still redeems at once', async () => {
+    assert.equal(cluster.urgentWorkers.length, 2, 'two urgent worker processes by default');
+    // Mailed before the kill: each run now waits for its link, held by one process or the other.
+    const waiting = Array.from({ length: 6 }, (_, i) => ({
+      userId: `u-replicas-${Date.now()}-${i}`,
+      email: `replicas-${Date.now()}-${i}@example.com`,
+    }));
+    const tokens: string[] = [];
+    for (const { userId, email } of waiting) {
+      assert.equal(await requestReset(cluster, userId, email), 202);
+      const mailed = await mailedResetToken(cluster, email, 30_000);
+      tokens.push(mailed?.token ?? assert.fail(`no reset mail to ${email}`));
+    }
+    const killed = urgentWorkerName(1);
+    const oldPid = cluster.kill(killed);
+    const killedAt = Date.now();
+    // A task the server handed to one of the dead process's polls in the instant of the kill
+    // waits out its workflow task timeout (10 s); this reset comes a moment later.
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Before the supervisor has it back (several seconds: it bundles the workflow code first).
+    const fresh = {
+      userId: `u-replicas-after-${Date.now()}`,
+      email: `replicas-after-${Date.now()}@example.com`,
+    };
+    assert.equal(await requestReset(cluster, fresh.userId, fresh.email), 202);
+    const mailed = await mailedResetToken(cluster, fresh.email, 30_000);
+    assert.ok(mailed, 'the reset asked after the kill was mailed');
+    const back = pollingSince.get(killed) ?? 0;
+    assert.ok(
+      back < killedAt || mailed.mailedAt < back,
+      `mailed ${Math.round(mailed.mailedAt - killedAt)} ms after the kill; ${killed} polled again ` +
+        `${Math.round(back - killedAt)} ms after it, before that`,
+    );
+    for (const [i, { userId }] of waiting.entries()) {
+      const started = Date.now();
+      const redeemed = await redeemReset(cluster, userId, tokens[i]!);
+      assert.equal(redeemed.status, 200, redeemed.text);
+      assert.ok(Date.now() - started < 3_000, `link ${i} redeemed in ${Date.now() - started} ms`);
+    }
+    const restarted = Date.now() + 60_000;
+    while (cluster.supervisor.process(killed)?.pid === oldPid && Date.now() < restarted)
+      await new Promise((r) => setTimeout(r, 200));
+    assert.notEqual(cluster.supervisor.process(killed)?.pid, oldPid, `${killed} was restarted`);
   });
 
   it('is not ready while the urgent server is down, and ready again once the supervisor restarts it', async () => {

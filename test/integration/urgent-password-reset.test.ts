@@ -196,6 +196,23 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     const token = tokenOf(await mailTo(revivedSink, email, 30_000));
     assert.equal((await redeem(userId, token)).status, 200);
   });
+
+  it('answers 503 with Retry-After when no urgent worker takes a redeem within the deadline', async () => {
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    assert.equal((await requestReset(userId, email)).status, 202);
+    const token = tokenOf(await mailTo(sink(), email));
+    await stack.stopWorker('urgent');
+    try {
+      const started = Date.now();
+      const res = await redeem(userId, token);
+      assert.equal(res.status, 503, await res.text());
+      assert.ok(res.headers.get('retry-after'), 'says when to retry');
+      assert.ok(Date.now() - started >= stack.config.webhooks.ackDeadlineMs, 'waited for the deadline');
+    } finally {
+      await stack.startWorker('urgent');
+    }
+  });
 });
 
 function closeServer(server: Server): Promise<void> {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { simpleParser } from 'mailparser';
 import type { ClusterStack } from '../../src/stack/cluster-stack.js';
 
 /**
@@ -36,4 +37,54 @@ export async function assertResetMailedAndRunIn(
   const until = Date.now() + 15_000;
   while ((await listed(urgent)) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual([await listed(urgent), await listed(other)], [1, 0], `the reset ran ${where}`);
+}
+
+/** `POST /password-resets` on a cluster stack's API; the answer's status. */
+export async function requestReset(cluster: ClusterStack, userId: string, email: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${cluster.config.api.port}/password-resets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${cluster.config.api.apiKeys[0]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, email }),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+/** `POST /password-resets/redeem` on a cluster stack's API; the answer's status and text. */
+export async function redeemReset(
+  cluster: ClusterStack,
+  userId: string,
+  token: string,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`http://127.0.0.1:${cluster.config.api.port}/password-resets/redeem`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${cluster.config.api.apiKeys[0]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, token }),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * Waits for the reset mail to `email` in the SMTP sink's folder; its token and when the sink
+ * wrote it (the file's modification time).
+ */
+export async function mailedResetToken(
+  cluster: ClusterStack,
+  email: string,
+  timeoutMs: number,
+): Promise<{ token: string; mailedAt: number } | undefined> {
+  const mailDir = join(cluster.config.dataDir, 'mail');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
+    for (const f of files) {
+      const raw = readFileSync(join(mailDir, f));
+      if (!raw.includes(email)) continue;
+      const mail = await simpleParser(raw);
+      const token = /[?&]token=([\w-]+)/.exec(mail.text ?? '')?.[1];
+      if (token) return { token, mailedAt: statSync(join(mailDir, f)).mtimeMs };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
 }

@@ -1,4 +1,8 @@
-import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../logger.js';
 import { isOverBudget } from '../../temporal/over-budget.js';
@@ -36,9 +40,11 @@ export function errorHandler(opts: { log: Logger; refusals?: RefusalLog }): Midd
 /**
  * gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), bare or wrapped by the client; also CANCELLED
  * (1), which is how a call cut short by the client's own deadline ends while the server is stuck
- * (seen with PostgreSQL killed under a cluster's Temporal server).
+ * (seen with PostgreSQL killed under a cluster's Temporal server). An update (a reset's redeem)
+ * that no worker took before the deadline comes wrapped in an error of its own.
  */
 function temporalUnavailable(err: unknown): boolean {
-  const grpc = err instanceof ServiceError ? err.cause : err;
+  const wrapped = err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+  const grpc = wrapped ? err.cause : err;
   return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4 || grpc.code === 1);
 }
