@@ -23,6 +23,17 @@ export const mailSettings = {
     description:
       '`local-activity`: each reset mail is sent inside the workflow task that took the request (one workflow task and no activity task per reset; SMTP retries run in the worker); `activity`: an activity task on the `urgent` queue, shown as a pending activity in the Web UI while it retries. Applies to runs started after the change',
   }),
+  /**
+   * A reset's workflow task takes milliseconds; one handed to a worker that died with it is given
+   * to another after this long. Temporal's default, 10 s, held a reset that long after a crash.
+   */
+  PASSWORD_RESET_TASK_TIMEOUT: duration
+    .pipe(z.number().min(1_000, 'must be at least 1s').max(60_000, 'must be at most 60s'))
+    .default(3_000)
+    .meta({
+      description:
+        "a reset's workflow task held by a worker that died goes to another after this long (1s–60s); a worker stalled past it sends that reset's mail twice. Applies to runs started after the change",
+    }),
   // Reset limits, decided in each API process before Temporal (docs/api.md#password-reset-limits).
   PASSWORD_RESET_USER_LIMIT: positiveInt
     .default(3)
@@ -59,6 +70,7 @@ export function passwordResetSection(e: MailEnv) {
     ttlMs: e.PASSWORD_RESET_TTL,
     cooldownMs: e.PASSWORD_RESET_COOLDOWN,
     mailAs: e.PASSWORD_RESET_MAIL_AS,
+    taskTimeoutMs: e.PASSWORD_RESET_TASK_TIMEOUT,
     idKey: e.PASSWORD_RESET_ID_KEY,
     limits: {
       perUser: e.PASSWORD_RESET_USER_LIMIT,

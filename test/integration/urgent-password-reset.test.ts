@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../dev/smtp-sink/smtp-sink.js';
 import { passwordResetWorkflowId } from '../../src/api/password-reset-id.js';
 import { requestResetSignal } from '../../src/shared/password-reset.js';
-import { PRIORITY } from '../../src/shared/task-queues.js';
+import { PRIORITY, TASK_QUEUES } from '../../src/shared/task-queues.js';
 import { createDataConverter } from '../../src/temporal/data-converter.js';
 import { countEvents, localActivityMarkers } from '../support/history-events.js';
 import { decodePayloads, historyBytes, historyPayloads, payloadBytes } from '../support/history-payloads.js';
@@ -197,6 +197,26 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
     assert.equal((await redeem(userId, token)).status, 200);
   });
 
+  it('sends one mail, whose link redeems, when the SMTP server is down for longer than PASSWORD_RESET_TASK_TIMEOUT', async () => {
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    const port = sink().port;
+    await sink().stop();
+    const down = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => down.listen(port, '127.0.0.1', resolve));
+    assert.equal((await requestReset(userId, email)).status, 202);
+    // The mail's retries run inside the reset's workflow task, which must not time out meanwhile
+    // (its worker reports to the server that the task is still running).
+    await new Promise((r) => setTimeout(r, stack.config.passwordReset.taskTimeoutMs + 2_000));
+    await closeServer(down);
+    revivedSink = await startSmtpSink({ port });
+    const token = tokenOf(await mailTo(revivedSink, email, 30_000));
+    // A second attempt of the task would send a second mail with another token.
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(revivedSink.messages().filter((m) => m.to.includes(email)).length, 1, 'one mail');
+    assert.equal((await redeem(userId, token)).status, 200);
+  });
+
   it('answers 503 with Retry-After when no urgent worker takes a redeem within the deadline', async () => {
     const userId = `user-${randomUUID()}`;
     const email = `${randomUUID()}@example.test`;
@@ -211,6 +231,37 @@ describe('password resets end to end (dev server, SMTP sink, API)', function () 
       assert.ok(Date.now() - started >= stack.config.webhooks.ackDeadlineMs, 'waited for the deadline');
     } finally {
       await stack.startWorker('urgent');
+    }
+  });
+
+  it("gives a reset's workflow task held by a worker that died to another after PASSWORD_RESET_TASK_TIMEOUT, not Temporal's 10 s", async () => {
+    const timeoutMs = stack.config.passwordReset.taskTimeoutMs;
+    assert.ok(timeoutMs < 10_000, `the default (${timeoutMs} ms) is below Temporal's`);
+    const userId = `user-${randomUUID()}`;
+    const email = `${randomUUID()}@example.test`;
+    // The dying worker: the only poller on the queue takes the reset's first task and never answers.
+    await stack.stopWorker('urgent');
+    try {
+      const taken = stack.client.withDeadline(Date.now() + 30_000, () =>
+        stack.client.workflowService.pollWorkflowTaskQueue({
+          namespace: stack.config.temporal.namespace,
+          taskQueue: {
+            name: TASK_QUEUES.urgent,
+            kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+          },
+          identity: 'a worker that dies holding the task',
+        }),
+      );
+      assert.equal((await requestReset(userId, email)).status, 202);
+      const task = await taken;
+      assert.ok(task.taskToken?.length, 'the dying worker took the reset');
+      const takenAt = Date.now();
+      await stack.startWorker('urgent');
+      const mail = await mailTo(sink(), email, 20_000);
+      const waited = mail.receivedAt.getTime() - takenAt;
+      assert.ok(waited < timeoutMs + 2_000, `mailed ${waited} ms after the task was taken`);
+    } finally {
+      if (!stack.workers.has('urgent')) await stack.startWorker('urgent');
     }
   });
 });

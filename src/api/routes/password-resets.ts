@@ -37,7 +37,7 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/password-resets' });
   router.use(requireApiKey({ keys: config.api.apiKeys }), jsonBody({ limitBytes: 16 * 1024 }));
   const deadline = () => Date.now() + config.webhooks.ackDeadlineMs;
-  const { limits, ttlMs, cooldownMs, mailAs } = config.passwordReset;
+  const { limits, ttlMs, cooldownMs, mailAs, taskTimeoutMs } = config.passwordReset;
   // Per process: each API replica admits up to these limits (docs/api.md#password-reset-limits).
   const resetLimits = new ResetLimits({ ...limits, cooldownMs });
 
@@ -63,6 +63,8 @@ export function passwordResetRoutes(deps: ApiDeps): Router {
               signal: requestResetSignal,
               signalArgs: [{ userId: body.userId, email: body.email }],
               priority: { priorityKey: PRIORITY.passwordReset },
+              // Read when this starts a run; a run already open keeps its own.
+              workflowTaskTimeout: taskTimeoutMs,
             },
           ),
         ),
