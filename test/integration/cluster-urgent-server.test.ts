@@ -155,7 +155,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
     const oldPid = cluster.kill(killed);
     const killedAt = Date.now();
     // A task the server handed to one of the dead process's polls in the instant of the kill
-    // waits out its workflow task timeout (10 s); this reset comes a moment later.
+    // waits out its workflow task timeout (PASSWORD_RESET_TASK_TIMEOUT); this reset comes later.
     await new Promise((r) => setTimeout(r, 1_000));
     // Before the supervisor has it back (several seconds: it bundles the workflow code first).
     const fresh = {
