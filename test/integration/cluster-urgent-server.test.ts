@@ -147,7 +147,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
     }));
     const tokens: string[] = [];
     for (const { userId, email } of waiting) {
-      assert.equal(await requestReset(cluster, userId, email), 202);
+      assert.equal((await requestReset(cluster, userId, email)).status, 202);
       const mailed = await mailedResetToken(cluster, email, 30_000);
       tokens.push(mailed?.token ?? assert.fail(`no reset mail to ${email}`));
     }
@@ -162,7 +162,7 @@ describe('cluster profile: the urgent lane on a Temporal server of its own (the 
       userId: `u-replicas-after-${Date.now()}`,
       email: `replicas-after-${Date.now()}@example.com`,
     };
-    assert.equal(await requestReset(cluster, fresh.userId, fresh.email), 202);
+    assert.equal((await requestReset(cluster, fresh.userId, fresh.email)).status, 202);
     const mailed = await mailedResetToken(cluster, fresh.email, 30_000);
     assert.ok(mailed, 'the reset asked after the kill was mailed');
     const back = pollingSince.get(killed) ?? 0;

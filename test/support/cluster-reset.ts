@@ -17,21 +17,9 @@ export async function assertResetMailedAndRunIn(
   other: Client,
   where: string,
 ): Promise<void> {
-  const reset = await fetch(`http://127.0.0.1:${cluster.config.api.port}/password-resets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${cluster.config.api.apiKeys[0]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: `u-${email.split('@')[0]}`, email }),
-  });
-  assert.equal(reset.status, 202, await reset.text());
-  const mailDir = join(cluster.config.dataDir, 'mail');
-  const deadline = Date.now() + 30_000;
-  let mailed = false;
-  while (!mailed && Date.now() < deadline) {
-    const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : [];
-    mailed = files.some((f) => readFileSync(join(mailDir, f), 'utf8').includes(email));
-    if (!mailed) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(mailed, 'the reset was mailed');
+  const reset = await requestReset(cluster, `u-${email.split('@')[0]}`, email);
+  assert.equal(reset.status, 202, reset.text);
+  assert.ok(await mailedResetToken(cluster, email, 30_000), 'the reset was mailed');
   // Visibility follows the run a moment later: wait for the reset to be listed.
   const listed = async (c: Client) => (await c.workflow.count('WorkflowType = "passwordReset"')).count;
   const until = Date.now() + 15_000;
@@ -39,27 +27,23 @@ export async function assertResetMailedAndRunIn(
   assert.deepEqual([await listed(urgent), await listed(other)], [1, 0], `the reset ran ${where}`);
 }
 
-/** `POST /password-resets` on a cluster stack's API; the answer's status. */
-export async function requestReset(cluster: ClusterStack, userId: string, email: string): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${cluster.config.api.port}/password-resets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${cluster.config.api.apiKeys[0]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, email }),
-  });
-  await res.body?.cancel();
-  return res.status;
-}
+/** `POST /password-resets` on a cluster stack's API; the answer's status and text. */
+export const requestReset = (cluster: ClusterStack, userId: string, email: string) =>
+  postToApi(cluster, '/password-resets', { userId, email });
 
 /** `POST /password-resets/redeem` on a cluster stack's API; the answer's status and text. */
-export async function redeemReset(
+export const redeemReset = (cluster: ClusterStack, userId: string, token: string) =>
+  postToApi(cluster, '/password-resets/redeem', { userId, token });
+
+async function postToApi(
   cluster: ClusterStack,
-  userId: string,
-  token: string,
+  path: string,
+  body: unknown,
 ): Promise<{ status: number; text: string }> {
-  const res = await fetch(`http://127.0.0.1:${cluster.config.api.port}/password-resets/redeem`, {
+  const res = await fetch(`http://127.0.0.1:${cluster.config.api.port}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${cluster.config.api.apiKeys[0]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, token }),
+    body: JSON.stringify(body),
   });
   return { status: res.status, text: await res.text() };
 }
